@@ -1,0 +1,235 @@
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from partners import services
+from partners.exports import DIRECTORY_HEADER, csv_response, directory_rows
+from partners.images import SafeImageField
+from partners.models import (
+    AccessRequest,
+    Charter,
+    FieldOfAction,
+    Invitation,
+    Membership,
+    Neighbourhood,
+    Partner,
+    Signature,
+)
+
+admin.site.site_header = _("UTOPIA — back-office du CCAS de Thionville")
+admin.site.site_title = _("Back-office UTOPIA")
+admin.site.index_title = _("Gestion du réseau")
+
+
+@admin.register(FieldOfAction)
+class FieldOfActionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    extra = 0
+    fields = [
+        "charter",
+        "civility",
+        "signatory_name",
+        "signatory_role",
+        "signed_on",
+        "withdrawn_on",
+        "needs_review",
+    ]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "neighbourhood",
+        "is_active",
+        "is_trusted",
+        "last_confirmed_at",
+    ]
+    list_filter = ["kind", "is_active", "is_trusted", "fields_of_action", "neighbourhood"]
+    search_fields = ["name", "acronym", "email", "search_text"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["fields_of_action"]
+    inlines = [SignatureInline, MembershipInline]
+    actions = ["export_csv", "mark_confirmed"]
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {}
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "acronym", "slug", "is_active", "is_trusted"]}),
+        (
+            _("Présentation"),
+            {"fields": ["summary", "description", "fields_of_action", "logo", "logo_alt"]},
+        ),
+        (
+            _("Accueil du public"),
+            {"fields": ["public_served", "access_conditions", "opening_hours"]},
+        ),
+        (
+            _("Coordonnées"),
+            {
+                "fields": [
+                    "address",
+                    "postal_code",
+                    "city",
+                    "neighbourhood",
+                    "phone",
+                    "email",
+                    "website",
+                ]
+            },
+        ),
+        (_("Identification"), {"fields": ["register_number", "siren"]}),
+        (_("Suivi"), {"fields": ["last_confirmed_at", "created_at", "updated_at"]}),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "logo":
+            # The same checks and re-encoding as in "Mon espace".
+            return SafeImageField(
+                label=db_field.verbose_name,
+                required=False,
+                widget=AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("neighbourhood")
+
+    @admin.action(description=_("Exporter l'annuaire en CSV"))
+    def export_csv(self, request, queryset):
+        partners = queryset.select_related("neighbourhood").prefetch_related("fields_of_action")
+        return csv_response("annuaire-utopia", DIRECTORY_HEADER, directory_rows(partners))
+
+    @admin.action(description=_("Marquer les fiches comme confirmées"))
+    def mark_confirmed(self, request, queryset):
+        for partner in queryset:
+            services.partner_confirm(partner=partner, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%d fiche confirmée.", "%d fiches confirmées.", queryset.count())
+            % queryset.count(),
+        )
+
+
+@admin.register(Charter)
+class CharterAdmin(admin.ModelAdmin):
+    list_display = ["version", "title", "adopted_on"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = [
+        "partner",
+        "civility",
+        "signatory_name",
+        "signatory_role",
+        "signed_on",
+        "withdrawn_on",
+        "needs_review",
+    ]
+    list_filter = ["charter", "needs_review", ("withdrawn_on", admin.EmptyFieldListFilter)]
+    search_fields = ["signatory_name", "partner__name"]
+    autocomplete_fields = ["partner"]
+    list_select_related = ["partner"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "partner", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__last_name", "partner__name"]
+    autocomplete_fields = ["user", "partner"]
+    list_select_related = ["user", "partner"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "partner",
+        "role",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "partner__name"]
+    autocomplete_fields = ["partner"]
+    readonly_fields = ["invited_by", "created_at", "accepted_at", "revoked_at"]
+    list_select_related = ["partner", "invited_by"]
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # A new invitation made here is emailed like one made in "Mon espace".
+        try:
+            invitation = services.invitation_create(
+                partner=obj.partner, email=obj.email, role=obj.role, invited_by=request.user
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        obj.pk = invitation.pk
+
+    @admin.action(description=_("Annuler les invitations sélectionnées"))
+    def revoke(self, request, queryset):
+        for invitation in queryset:
+            services.invitation_revoke(invitation=invitation, by=request.user)
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "partner", "organisation_name", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["full_name", "email", "organisation_name"]
+    autocomplete_fields = ["partner"]
+    readonly_fields = ["created_at", "decided_at", "decided_by"]
+    list_select_related = ["partner"]
+    actions = ["approve", "refuse"]
+
+    @admin.action(description=_("Accepter et envoyer une invitation"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, services.access_request_approve)
+
+    @admin.action(description=_("Refuser"))
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, services.access_request_refuse)
+
+    def _decide(self, request, queryset, service):
+        done = 0
+        for access_request in queryset:
+            try:
+                service(access_request=access_request, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{access_request} : {' '.join(error.messages)}", messages.ERROR
+                )
+        if done:
+            self.message_user(
+                request, ngettext("%d demande traitée.", "%d demandes traitées.", done) % done
+            )

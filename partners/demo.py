@@ -1,0 +1,188 @@
+"""Demo content of the partners app (development only: see `manage.py load_demo`).
+
+Demo accounts use the reserved `.test` domain, so they can never receive real mail; partner
+details added here are marked as demo in the data they create."""
+
+import io
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageDraw
+
+from partners.images import clean_image_upload
+from partners.models import FieldOfAction, Membership, Neighbourhood, Partner
+
+DEMO_PASSWORD = "utopia-demo-2026"
+DEMO_DOMAIN = "demo.utopia.test"
+DEMO_ACCOUNTS = [
+    (f"ccas@{DEMO_DOMAIN}", "équipe du CCAS (back-office /admin/)"),
+    (f"emergence@{DEMO_DOMAIN}", "responsable de l'association Emergence"),
+    (f"croix-rouge@{DEMO_DOMAIN}", "membre de la Croix-Rouge française"),
+    (f"mission-locale@{DEMO_DOMAIN}", "membre de la Mission Locale (institution)"),
+    (f"athenes@{DEMO_DOMAIN}", "membre de l'association Athenes"),
+]
+
+NEIGHBOURHOODS = [
+    "Centre-ville",
+    "Côte des Roses",
+    "Saint-Pierre",
+    "La Milliaire",
+    "Guentrange",
+    "Veymerange",
+    "Elange",
+    "Beauregard",
+    "Saint-François",
+    "Hors Thionville",
+]
+
+# slug of a charter partner -> page details (fictional contact details for the demo)
+DETAILS = {
+    "ccas-de-la-ville-de-thionville": {
+        "summary": "Le centre communal d'action sociale coordonne le réseau UTOPIA.",
+        "description": "Le **CCAS** anime le réseau : plénières chaque semestre, appui aux "
+        "groupes de travail et valorisation des actions des partenaires.",
+        "fields": ["acces-aux-droits", "personnes-agees", "logement-hebergement"],
+        "neighbourhood": "Centre-ville",
+        "address": "Hôtel de Ville",
+        "phone": "03 82 00 00 10",
+        "email": f"accueil-ccas@{DEMO_DOMAIN}",
+        "colour": (27, 74, 134),
+    },
+    "emergence": {
+        "summary": "Accueil de jour, hébergement d'urgence et accompagnement vers le logement.",
+        "description": "Emergence accueille les personnes sans domicile :\n\n"
+        "- accueil de jour et petit déjeuner ;\n- domiciliation ;\n"
+        "- accompagnement vers un logement durable.",
+        "fields": ["logement-hebergement", "acces-aux-droits"],
+        "neighbourhood": "Centre-ville",
+        "address": "12 rue de l'Exemple",
+        "public_served": "Adultes sans domicile ou mal logés",
+        "opening_hours": "Du lundi au vendredi, de 8 h 30 à 12 h et de 14 h à 17 h",
+        "phone": "03 82 00 00 20",
+        "email": f"contact-emergence@{DEMO_DOMAIN}",
+        "register_number": "Tribunal judiciaire de Thionville, volume 40, folio 12",
+        "colour": (163, 21, 29),
+    },
+    "croix-rouge-francaise": {
+        "summary": "Aide alimentaire, vestiboutique et secourisme à Thionville.",
+        "description": "L'unité locale de la Croix-Rouge propose une **épicerie sociale**, une "
+        "vestiboutique et des formations aux premiers secours.",
+        "fields": ["alimentation-aide-materielle", "sante-addictions"],
+        "neighbourhood": "Côte des Roses",
+        "address": "5 place de l'Exemple",
+        "phone": "03 82 00 00 30",
+        "colour": (200, 16, 46),
+    },
+    "mission-locale": {
+        "summary": "Accompagnement des jeunes de 16 à 25 ans vers l'emploi et la formation.",
+        "fields": ["insertion-emploi", "enfance-jeunesse-familles"],
+        "neighbourhood": "Centre-ville",
+        "address": "3 avenue de l'Exemple",
+        "public_served": "Jeunes de 16 à 25 ans sortis du système scolaire",
+        "phone": "03 82 00 00 40",
+        "colour": (0, 110, 80),
+    },
+    "athenes": {
+        "summary": "Association à l'origine de la charte de développement social de 2006.",
+        "fields": ["lien-social", "acces-aux-droits"],
+        "neighbourhood": "Saint-Pierre",
+        "colour": (90, 60, 140),
+    },
+    "secours-populaire-francais": {
+        "summary": "Solidarité alimentaire, vacances pour tous et accès à la culture.",
+        "fields": ["alimentation-aide-materielle", "culture-sport-loisirs"],
+        "neighbourhood": "La Milliaire",
+    },
+    "centre-social-les-grands-chenes": {
+        "summary": "Centre social de quartier : familles, jeunesse, accompagnement scolaire.",
+        "fields": ["enfance-jeunesse-familles", "lien-social"],
+        "neighbourhood": "Côte des Roses",
+    },
+    "ciff-cidif": {
+        "summary": "Information juridique, accès aux droits des femmes et des familles.",
+        "fields": ["acces-aux-droits", "egalite-femmes-hommes"],
+        "neighbourhood": "Centre-ville",
+    },
+}
+
+
+def demo_logo(text: str, colour: tuple[int, int, int]) -> ContentFile:
+    """A plain generated logo: the demo downloads nothing."""
+    image = Image.new("RGB", (320, 320), colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 40, 280, 280), outline=(255, 255, 255), width=12)
+    draw.text((160, 160), text, fill=(255, 255, 255), anchor="mm", font_size=72)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    upload = ContentFile(buffer.getvalue(), name="logo.png")
+    upload.content_type = "image/png"
+    return clean_image_upload(upload)
+
+
+def load(*, stdout) -> None:
+    for name in NEIGHBOURHOODS:
+        Neighbourhood.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    for slug, details in DETAILS.items():
+        partner = Partner.objects.filter(slug=slug).first()
+        if partner is None or partner.summary:
+            continue  # not imported, or already filled in (by the demo or by a person)
+        partner.summary = details["summary"]
+        partner.description = details.get("description", "")
+        partner.public_served = details.get("public_served", "")
+        partner.opening_hours = details.get("opening_hours", "")
+        partner.address = details.get("address", "")
+        partner.postal_code = "57100" if partner.address else ""
+        partner.phone = details.get("phone", "")
+        partner.email = details.get("email", "")
+        partner.register_number = details.get("register_number", "")
+        if details.get("neighbourhood"):
+            partner.neighbourhood = Neighbourhood.objects.get(
+                slug=slugify(details["neighbourhood"])
+            )
+        if details.get("colour"):
+            initials = (partner.acronym or partner.name)[:3].upper()
+            partner.logo = demo_logo(initials, details["colour"])
+            partner.logo_alt = f"Logo de {partner.name}"
+        partner.last_confirmed_at = timezone.now()
+        partner.save()
+        partner.fields_of_action.set(FieldOfAction.objects.filter(slug__in=details["fields"]))
+    # One directory entry left unconfirmed for two years, to show the freshness notice.
+    Partner.objects.filter(slug="valoprest").update(
+        last_confirmed_at=timezone.now() - timezone.timedelta(days=730)
+    )
+    User = get_user_model()
+    staff, _ = User.objects.get_or_create(
+        username=DEMO_ACCOUNTS[0][0],
+        defaults={
+            "email": DEMO_ACCOUNTS[0][0],
+            "first_name": "Claire",
+            "last_name": "Agent CCAS",
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    if not staff.has_usable_password():
+        staff.set_password(DEMO_PASSWORD)
+        staff.save()
+    members = [
+        ("emergence", "Karim", "Demo", Membership.Role.MANAGER),
+        ("croix-rouge-francaise", "Sophie", "Demo", Membership.Role.MEMBER),
+        ("mission-locale", "Luc", "Demo", Membership.Role.MEMBER),
+        ("athenes", "Nadia", "Demo", Membership.Role.MEMBER),
+    ]
+    for (email, _description), (slug, first, last, role) in zip(
+        DEMO_ACCOUNTS[1:], members, strict=True
+    ):
+        partner = Partner.objects.filter(slug=slug).first()
+        if partner is None:
+            continue
+        user, created = User.objects.get_or_create(
+            username=email, defaults={"email": email, "first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, partner=partner, defaults={"role": role})
+    stdout.write("Partenaires : fiches de démonstration et comptes de démonstration prêts.")

@@ -1,0 +1,231 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from partners.images import SafeImageField
+from partners.models import AccessRequest, Membership, Partner
+from partners.validators import validate_siren
+
+
+class ImageInput(forms.ClearableFileInput):
+    """Only the formats the server accepts are offered by the browser's file picker."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/jpeg,image/png,image/webp", **(attrs or {})})
+
+
+class PartnerPageForm(forms.ModelForm):
+    """What a partner's members keep current on its public page."""
+
+    logo = SafeImageField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG ou WebP ; 5 Mo et 25 millions de pixels au plus."),
+    )
+    siren = forms.CharField(
+        label=_("SIREN"),
+        required=False,
+        max_length=11,
+        validators=[validate_siren],
+        help_text=_("Facultatif : 9 chiffres."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "acronym",
+            "summary",
+            "description",
+            "fields_of_action",
+            "public_served",
+            "access_conditions",
+            "opening_hours",
+            "address",
+            "postal_code",
+            "city",
+            "neighbourhood",
+            "phone",
+            "email",
+            "website",
+            "register_number",
+            "siren",
+            "logo",
+            "logo_alt",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "access_conditions": forms.Textarea(attrs={"rows": 3}),
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+            "logo": ImageInput,
+            "fields_of_action": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"logo": _("JPEG, PNG ou WebP ; 5 Mo et 25 millions de pixels au plus.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["postal_code"].widget.attrs.update(autocomplete="postal-code")
+        self.fields["address"].widget.attrs.update(autocomplete="street-address")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("Présentation"), "acronym", "summary", "description", "fields_of_action"),
+            Fieldset(_("Accueil du public"), "public_served", "access_conditions", "opening_hours"),
+            Fieldset(
+                _("Coordonnées"),
+                "address",
+                "postal_code",
+                "city",
+                "neighbourhood",
+                "phone",
+                "email",
+                "website",
+            ),
+            Fieldset(_("Identification"), "register_number", "siren"),
+            Fieldset(_("Logo"), "logo", "logo_alt"),
+            Submit("submit", _("Enregistrer la fiche")),
+        )
+
+    def clean_siren(self):
+        return self.cleaned_data["siren"].replace(" ", "")
+
+    def clean(self):
+        cleaned = super().clean()
+        logo = cleaned.get("logo")
+        if logo and not (cleaned.get("logo_alt") or "").strip():
+            self.add_error(
+                "logo_alt",
+                _(
+                    "Décrivez le logo en quelques mots : ce texte remplace l'image pour qui ne la voit pas."
+                ),
+            )
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse électronique de la personne"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        help_text=_("Un responsable peut aussi inviter d'autres personnes."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Envoyer l'invitation")))
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Créer mon compte")))
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+        elif password1:
+            from django.contrib.auth import get_user_model
+
+            probe = get_user_model()(
+                username=self.email,
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, probe)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class AccessRequestForm(forms.ModelForm):
+    # A field people never see: robots fill it in, and the request is then dropped.
+    website = forms.CharField(
+        label=_("Ne pas remplir ce champ"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "full_name",
+            "email",
+            "partner",
+            "organisation_name",
+            "role_in_organisation",
+            "message",
+        ]
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+        labels = {"partner": _("Votre partenaire dans l'annuaire")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.active()
+        self.fields["partner"].empty_label = _("— mon association n'y figure pas encore —")
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation_name"].help_text = _(
+            "À remplir si votre association n'est pas encore dans l'annuaire."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "full_name",
+            "email",
+            "partner",
+            "organisation_name",
+            "role_in_organisation",
+            "message",
+            Fieldset("", "website", css_class="honeypot", aria_hidden="true"),
+            Submit("submit", _("Envoyer la demande")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("partner") and not (cleaned.get("organisation_name") or "").strip():
+            self.add_error(
+                "organisation_name",
+                _(
+                    "Choisissez votre partenaire dans la liste ou donnez le nom de votre association."
+                ),
+            )
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

@@ -1,0 +1,65 @@
+"""Templated emails, rendered now and sent by a background task."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+
+from partners.tasks import send_email
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email: SITE_URL (scheme and host) followed by a path from reverse()."""
+    return settings.UTOPIA_SITE_URL.rstrip("/") + path
+
+
+def render_email(template: str, context: dict) -> tuple[str, str]:
+    """`templates/emails/<template>_subject.txt` and `_body.txt` rendered with `context`."""
+    subject = render_to_string(f"emails/{template}_subject.txt", context)
+    subject = " ".join(subject.split())
+    body = render_to_string(f"emails/{template}_body.txt", context)
+    return subject, body
+
+
+def send_templated_email(
+    *,
+    template: str,
+    context: dict,
+    to: Iterable[str],
+    attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Enqueue one email per recipient (recipients never see each other's address)."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return
+    subject, body = render_email(template, context)
+    for address in recipients:
+        send_email.enqueue(
+            subject=subject,
+            body=body,
+            to=[address],
+            attachments=attachments,
+            headers=headers,
+        )
+
+
+def staff_recipients() -> list[str]:
+    """Where CCAS alerts go: STAFF_EMAILS if set, otherwise every active staff account."""
+    if settings.UTOPIA_STAFF_EMAILS:
+        return list(settings.UTOPIA_STAFF_EMAILS)
+    return list(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def partner_member_emails(partner) -> list[str]:
+    return list(
+        partner.memberships.filter(user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )

@@ -1,0 +1,186 @@
+from django.db import connections, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners import search
+from partners.markup import render_markdown
+from partners.uploads import random_upload_path
+from partners.validators import phone_validator, validate_siren
+
+from .taxonomy import FieldOfAction, Neighbourhood
+
+
+class PartnerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def search(self, query: str):
+        """Accent- and case-insensitive search on name, acronym and presentation; ranked by
+        PostgreSQL's full-text search when the database is PostgreSQL."""
+        words = search.terms(query)
+        if not words:
+            return self
+        condition = Q()
+        for word in words:
+            condition &= Q(search_text__contains=word)
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = SearchVector("search_text", config="french")
+            text_query = SearchQuery(" ".join(words), config="french", search_type="plain")
+            # Full-text matching (with French stemming: "associations" finds "association")
+            # or every word as a substring (so "emerg" still finds "Emergence").
+            return (
+                self.annotate(search_document=vector, search_rank=SearchRank(vector, text_query))
+                .filter(condition | Q(search_document=text_query))
+                .order_by("-search_rank", "name")
+            )
+        return self.filter(condition)
+
+    def confirmation_overdue(self, *, days: int = 365):
+        limit = timezone.now() - timezone.timedelta(days=days)
+        return self.filter(Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=limit))
+
+
+class Partner(models.Model):
+    """A member of the UTOPIA network: an association, an institution, or the CCAS itself."""
+
+    class Kind(models.TextChoices):
+        ASSOCIATIVE = "associative", _("Partenaire associatif")
+        INSTITUTIONAL = "institutional", _("Partenaire institutionnel")
+        COORDINATOR = "coordinator", _("Coordinateur (CCAS)")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.ASSOCIATIVE)
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    acronym = models.CharField(_("sigle"), max_length=30, blank=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=random_upload_path("partners/logos"),
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_alt = models.CharField(
+        _("texte alternatif du logo"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ce que le logo montre ou dit, pour les personnes qui ne le voient pas."),
+    )
+    summary = models.CharField(
+        _("présentation courte"),
+        max_length=300,
+        blank=True,
+        help_text=_("Une ou deux phrases, affichées dans l'annuaire."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Texte en Markdown : **gras**, *italique*, listes, liens."),
+    )
+    description_html = models.TextField(editable=False, blank=True)
+    fields_of_action = models.ManyToManyField(
+        FieldOfAction, verbose_name=_("domaines d'action"), blank=True, related_name="partners"
+    )
+    public_served = models.CharField(_("public accueilli"), max_length=300, blank=True)
+    access_conditions = models.TextField(_("conditions d'accès"), blank=True)
+    opening_hours = models.TextField(_("horaires d'ouverture"), blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True, default="Thionville")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("quartier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partners",
+    )
+    phone = models.CharField(
+        _("téléphone"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    website = models.URLField(_("site internet"), blank=True)
+    register_number = models.CharField(
+        _("inscription au registre des associations"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "En Moselle : tribunal judiciaire, volume et folio (droit local). "
+            "Aucun numéro RNA n'est demandé."
+        ),
+    )
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_trusted = models.BooleanField(
+        _("partenaire de confiance"),
+        default=False,
+        help_text=_("Ses actions publiées restent publiées quand il les modifie."),
+    )
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False, editable=False)
+    last_confirmed_at = models.DateTimeField(_("fiche confirmée le"), null=True, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="coordinator"),
+                name="partner_single_coordinator",
+                violation_error_message=_("Le réseau n'a qu'un coordinateur : le CCAS."),
+            ),
+            models.CheckConstraint(
+                condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"),
+                name="partner_siren_nine_digits",
+                violation_error_message=_("Un numéro SIREN compte exactement 9 chiffres."),
+            ),
+            models.CheckConstraint(
+                condition=Q(logo="") | ~Q(logo_alt=""),
+                name="partner_logo_has_alt",
+                violation_error_message=_("Un logo doit avoir un texte alternatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["associative", "institutional", "coordinator"]),
+                name="partner_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.siren = self.siren.replace(" ", "")
+        self.description_html = render_markdown(self.description)
+        self.search_text = search.normalize(
+            " ".join([self.name, self.acronym, self.summary, self.public_served])
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "description_html", "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        if self.acronym and self.acronym.lower() not in self.name.lower():
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    @property
+    def is_confirmation_overdue(self) -> bool:
+        if self.last_confirmed_at is None:
+            return True
+        return self.last_confirmed_at < timezone.now() - timezone.timedelta(days=365)

@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldOfAction(models.Model):
+    """A field of social action (housing, health, employment...): partners and actions are
+    classified by it, and the public filters by it."""
+
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("domaine d'action sociale")
+        verbose_name_plural = _("domaines d'action sociale")
+
+    def __str__(self):
+        return self.name
+
+
+class Neighbourhood(models.Model):
+    """A neighbourhood of Thionville (or "Hors Thionville"), as residents name it."""
+
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("quartier")
+        verbose_name_plural = _("quartiers")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,49 @@
+"""Who may do what to a partner's things. Views raise 404 when these say no to a logged-in user,
+so that a URL outside someone's scope leaks nothing."""
+
+import rules
+
+from partners.models import Membership
+
+
+def member_partner_ids(user) -> frozenset[int]:
+    """Partners the user belongs to, read once per request (cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_utopia_partner_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user=user, partner__is_active=True).values_list(
+                "partner_id", "role"
+            )
+        )
+        user._utopia_partner_roles = cached
+    return frozenset(cached)
+
+
+def managed_partner_ids(user) -> frozenset[int]:
+    member_partner_ids(user)
+    roles = getattr(user, "_utopia_partner_roles", {})
+    return frozenset(pk for pk, role in roles.items() if role == Membership.Role.MANAGER)
+
+
+@rules.predicate
+def is_partner_member(user, partner) -> bool:
+    return partner is not None and partner.pk in member_partner_ids(user)
+
+
+@rules.predicate
+def is_partner_manager(user, partner) -> bool:
+    return partner is not None and partner.pk in managed_partner_ids(user)
+
+
+@rules.predicate
+def is_network_member(user) -> bool:
+    return bool(member_partner_ids(user))
+
+
+is_staff = rules.is_staff
+
+rules.add_perm("partners.edit_partner_page", is_staff | is_partner_member)
+rules.add_perm("partners.invite_to_partner", is_staff | is_partner_manager)
+rules.add_perm("partners.view_network", is_staff | is_network_member)

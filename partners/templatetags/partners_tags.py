@@ -1,0 +1,71 @@
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(data) -> str:
+    """schema.org data as a JSON-LD block. It is data, not a script: the Content-Security-Policy
+    does not run it, and <, > and & are escaped so that no text can close the element."""
+    payload = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+def scaled(width: int | None, height: int | None, box: int) -> tuple[int, int]:
+    """The size that fits (width, height) in a box×box square without enlarging it."""
+    if not width or not height:
+        return box, box
+    ratio = min(box / width, box / height, 1)
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
+@register.simple_tag
+def image_tag(field, alt: str, box: int, css_class: str = "", lazy: bool = True):
+    """<img> of a stored image with its width and height set, so the page does not jump."""
+    if not field:
+        return ""
+    width, height = scaled(getattr(field, "width", None), getattr(field, "height", None), box)
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" class="{}"{}>',
+        field.url,
+        alt,
+        width,
+        height,
+        css_class,
+        mark_safe(' loading="lazy" decoding="async"') if lazy else "",
+    )
+
+
+@register.simple_tag
+def logo(partner, box: int = 96, css_class: str = "partner-logo", lazy: bool = True):
+    if not partner.logo:
+        return ""
+    width, height = scaled(partner.logo_width, partner.logo_height, box)
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" class="{}"{}>',
+        partner.logo.url,
+        partner.logo_alt,
+        width,
+        height,
+        css_class,
+        mark_safe(' loading="lazy" decoding="async"') if lazy else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (pagination keeps the filters)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,257 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from partners import services
+from partners.filters import PartnerFilter
+from partners.forms import AccessRequestForm, InvitationAcceptForm, InvitationForm, PartnerPageForm
+from partners.models import Charter, Partner, Signature
+from partners.permissions import ScopedPermissionRequiredMixin
+
+
+class CharterView(TemplateView):
+    template_name = "partners/charter_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        charter = Charter.objects.current()
+        context["charter"] = charter
+        context["signatures"] = (
+            Signature.objects.filter(charter=charter).select_related("partner")
+            if charter
+            else Signature.objects.none()
+        )
+        return context
+
+
+class PartnerListView(FilterView):
+    filterset_class = PartnerFilter
+    template_name = "partners/partner_list.html"
+    paginate_by = 20
+    strict = False
+
+    def get_queryset(self):
+        return (
+            Partner.objects.active()
+            .select_related("neighbourhood")
+            .prefetch_related("fields_of_action")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        context["is_filtered"] = any(
+            value for key, value in self.request.GET.items() if key != "page"
+        )
+        return context
+
+
+class PartnerDetailView(DetailView):
+    template_name = "partners/partner_detail.html"
+    context_object_name = "partner"
+
+    def get_queryset(self):
+        queryset = Partner.objects.select_related("neighbourhood").prefetch_related(
+            "fields_of_action",
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.select_related("charter").order_by("signed_on"),
+            ),
+        )
+        if not self.request.user.is_staff:
+            queryset = queryset.active()
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partner = self.object
+        context["can_edit"] = self.request.user.has_perm("partners.edit_partner_page", partner)
+        context["organization_jsonld"] = organization_jsonld(self.request, partner)
+        # Blocks from the apps above this one (its actions, groups, projects), wired by the
+        # shell through settings so that this app imports none of them.
+        context["extra_blocks"] = [
+            import_string(path)(self.request, partner)
+            for path in settings.UTOPIA_PARTNER_PAGE_SECTIONS
+        ]
+        return context
+
+
+def organization_jsonld(request, partner) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentOrganization"
+        if partner.kind == Partner.Kind.COORDINATOR
+        else "Organization"
+        if partner.kind == Partner.Kind.INSTITUTIONAL
+        else "NGO",
+        "name": partner.name,
+        "url": request.build_absolute_uri(partner.get_absolute_url()),
+    }
+    if partner.acronym:
+        data["alternateName"] = partner.acronym
+    if partner.summary:
+        data["description"] = partner.summary
+    if partner.logo:
+        data["logo"] = request.build_absolute_uri(partner.logo.url)
+    if partner.email:
+        data["email"] = partner.email
+    if partner.phone:
+        data["telephone"] = partner.phone
+    if partner.website:
+        data["sameAs"] = [partner.website]
+    if partner.address or partner.city:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": partner.address,
+            "postalCode": partner.postal_code,
+            "addressLocality": partner.city,
+            "addressCountry": "FR",
+        }
+    if partner.siren:
+        data["taxID"] = partner.siren
+    return data
+
+
+class PartnerUpdateView(ScopedPermissionRequiredMixin, UpdateView):
+    """A member keeps their partner's page current."""
+
+    permission_required = "partners.edit_partner_page"
+    form_class = PartnerPageForm
+    template_name = "partners/partner_form.html"
+    queryset = Partner.objects.active()
+
+    def form_valid(self, form):
+        services.partner_page_update(
+            partner=form.instance,
+            by=self.request.user,
+            fields_of_action=form.cleaned_data.get("fields_of_action"),
+        )
+        messages.success(self.request, _("La fiche a été enregistrée."))
+        return redirect(form.instance)
+
+
+class InvitationCreateView(ScopedPermissionRequiredMixin, FormView):
+    permission_required = "partners.invite_to_partner"
+    form_class = InvitationForm
+    template_name = "partners/invitation_form.html"
+
+    def get_permission_object(self):
+        return self.partner
+
+    @cached_property
+    def partner(self):
+        return get_object_or_404(Partner.objects.active(), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partner"] = self.partner
+        context["pending_invitations"] = self.partner.invitations.pending()
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.invitation_create(
+                partner=self.partner,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("partners:invite", slug=self.partner.slug)
+
+
+def invitation_accept(request, token):
+    """The emailed link: the invited person chooses a password and joins the partner."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except ValidationError as error:
+        return render(
+            request,
+            "partners/invitation_invalid.html",
+            {"message": error.messages[0]},
+            status=410 if error.code in {"expired", "used", "revoked"} else 404,
+        )
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            return render(
+                request,
+                "partners/invitation_invalid.html",
+                {"message": error.messages[0]},
+                status=410,
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Bienvenue ! Votre compte est créé et rattaché à %(partner)s.")
+            % {"partner": invitation.partner},
+        )
+        return redirect("member_space")
+    return render(
+        request, "partners/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+ACCESS_REQUEST_LIMIT = 5  # per address and hour: enough for a person, too few for a robot
+
+
+class AccessRequestView(FormView):
+    form_class = AccessRequestForm
+    template_name = "partners/accessrequest_form.html"
+
+    def form_valid(self, form):
+        if not form.is_spam:
+            key = f"access-request:{self.request.META.get('REMOTE_ADDR', '')}"
+            count = cache.get_or_set(key, 0, 3600)
+            if count >= ACCESS_REQUEST_LIMIT:
+                form.add_error(
+                    None,
+                    _(
+                        "Trop de demandes ont été envoyées depuis votre connexion. Réessayez dans une heure."
+                    ),
+                )
+                return self.form_invalid(form)
+            cache.incr(key)
+            data = {
+                name: form.cleaned_data[name]
+                for name in (
+                    "full_name",
+                    "email",
+                    "partner",
+                    "organisation_name",
+                    "role_in_organisation",
+                    "message",
+                )
+            }
+            services.access_request_create(data=data)
+        # A robot is told the same as a person, so it learns nothing.
+        messages.success(
+            self.request,
+            _("Votre demande a été transmise au CCAS. Vous recevrez une réponse par courriel."),
+        )
+        return redirect(reverse("home"))

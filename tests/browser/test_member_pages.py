@@ -1,0 +1,73 @@
+import pytest
+
+from partners.models import Partner
+from tests.browser.conftest import assert_accessible, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_member_edits_their_partner_page_with_a_logo(page, member, partner, tmp_path):
+    from tests.images import image_bytes
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(image_bytes("PNG", size=(300, 200)))
+
+    page.goto(page.base_url + "/compte/connexion/")
+    assert_accessible(page)
+    login(page, member)
+    assert page.get_by_role("heading", level=1).inner_text() == "Mon espace"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Mettre à jour la fiche").click()
+    assert_accessible(page)
+    page.get_by_label("Présentation courte").fill("Accueil de jour et domiciliation.")
+    page.get_by_label("Logo", exact=True).set_input_files(str(logo))
+    page.get_by_role("button", name="Enregistrer la fiche").click()
+    # Without alternative text the logo is refused, with a message next to the field.
+    assert page.get_by_text("Décrivez le logo en quelques mots").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Logo", exact=True).set_input_files(str(logo))
+    page.get_by_label("Texte alternatif du logo").fill("Logo d'Emergence")
+    page.get_by_role("button", name="Enregistrer la fiche").click()
+
+    assert page.get_by_text("La fiche a été enregistrée.").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == "Emergence"
+    image = page.get_by_role("img", name="Logo d'Emergence")
+    assert image.get_attribute("width") == "240"
+    assert image.evaluate("img => img.naturalWidth") == 300
+    assert_accessible(page)
+    partner.refresh_from_db()
+    assert partner.summary == "Accueil de jour et domiciliation."
+
+
+def test_keyboard_only_login(page, member):
+    page.goto(page.base_url + "/")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.textContent")
+    assert skip.strip() == "Aller au contenu"
+    # Reach the login link with Tab and follow it with Enter.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").strip() == "Se connecter":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/compte/connexion/")
+    page.wait_for_load_state("load")
+    # The email field has the focus on arrival.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+    page.keyboard.type(member.email)
+    page.keyboard.press("Tab")
+    from tests.factories import PASSWORD
+
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/mon-espace/")
+    assert Partner.objects.count() == 1
+
+
+def test_staff_two_factor_page_is_accessible(page, staff, settings):
+    settings.UTOPIA_STAFF_2FA = True
+    login(page, staff)
+    page.goto(page.base_url + "/compte/double-authentification/")
+    assert page.get_by_role("img", name="Code QR à scanner").count() == 1
+    assert_accessible(page)

@@ -1,0 +1,66 @@
+"""Fixtures shared by every test. Roles used by the permission matrices:
+anonymous, member (of `partner`), other_member (of `other_partner`), staff."""
+
+import pytest
+from django.conf import settings
+
+from tests.factories import MembershipFactory, PartnerFactory, StaffFactory, UserFactory
+
+
+def pytest_configure(config):
+    # Hashing passwords properly is slow and proves nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def partner(db):
+    return PartnerFactory(name="Emergence", slug="emergence")
+
+
+@pytest.fixture
+def other_partner(db):
+    return PartnerFactory(name="Croix-Rouge française", slug="croix-rouge-francaise")
+
+
+@pytest.fixture
+def member(partner):
+    return MembershipFactory(partner=partner, user=UserFactory(email="membre@exemple.fr")).user
+
+
+@pytest.fixture
+def manager(partner):
+    return MembershipFactory(
+        partner=partner, user=UserFactory(email="responsable@exemple.fr"), role="manager"
+    ).user
+
+
+@pytest.fixture
+def other_member(other_partner):
+    return MembershipFactory(partner=other_partner, user=UserFactory(email="autre@exemple.fr")).user
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(email="agent@ccas-thionville.fr")
+
+
+@pytest.fixture
+def role_client(client, request):
+    """A client logged in as the role named by the fixture (None for anonymous)."""
+
+    def login_as(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login_as

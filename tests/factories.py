@@ -1,0 +1,128 @@
+"""Factories for every app's models. Each app has its own section below; add to yours."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from partners.models import (
+    AccessRequest,
+    Charter,
+    FieldOfAction,
+    Invitation,
+    Membership,
+    Neighbourhood,
+    Partner,
+    Signature,
+)
+
+PASSWORD = "motdepasse-de-test-2026"
+
+# --- accounts and partners -------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    username = factory.SelfAttribute("email")
+    password = factory.django.Password(PASSWORD)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+    email = factory.Sequence(lambda n: f"agent{n}@ccas-thionville.fr")
+
+
+class FieldOfActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FieldOfAction
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Domaine {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class NeighbourhoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Neighbourhood
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Quartier {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+        skip_postgeneration_save = True
+
+    kind = Partner.Kind.ASSOCIATIVE
+    name = factory.Sequence(lambda n: f"Association numéro {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    summary = "Accueil et accompagnement des familles."
+    city = "Thionville"
+    last_confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def fields_of_action(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.fields_of_action.set(extracted)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = Membership.Role.MEMBER
+
+
+class CharterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Charter
+        django_get_or_create = ["version"]
+
+    version = "2009"
+    title = "Charte UTOPIA"
+    text = "# Les valeurs\n\nAgir ensemble."
+    adopted_on = datetime.date(2009, 5, 26)
+    place = "Thionville"
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signature
+
+    charter = factory.SubFactory(CharterFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    civility = "Mme"
+    signatory_name = factory.Sequence(lambda n: f"Signataire {n}")
+    signatory_role = "Présidente"
+    signed_on = datetime.date(2009, 5, 26)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"invite{n}@exemple.fr")
+    partner = factory.SubFactory(PartnerFactory)
+
+
+class AccessRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessRequest
+
+    full_name = "Camille Martin"
+    email = factory.Sequence(lambda n: f"demande{n}@exemple.fr")
+    partner = factory.SubFactory(PartnerFactory)

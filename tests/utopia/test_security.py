@@ -1,0 +1,125 @@
+"""Login lockout, two-factor authentication for the back-office, session expiry."""
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(client, email, password):
+    return client.post("/compte/connexion/", {"username": email, "password": password})
+
+
+def test_repeated_failures_lock_the_login_for_a_while_then_it_opens_again(client, member):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, member.email, "mauvais").status_code == 200
+    locked = attempt(client, member.email, "mauvais")
+    assert locked.status_code == 429
+    assert "temporairement bloquée" in locked.content.decode()
+    # Even the right password is refused while locked...
+    assert attempt(client, member.email, PASSWORD).status_code == 429
+    # ...and accepted once the cool-off has passed: not a permanent lock.
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timezone.timedelta(minutes=1)
+    )
+    response = attempt(client, member.email, PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/mon-espace/"
+
+
+def test_lockout_of_one_account_does_not_lock_another(client, member, other_member):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, member.email, "mauvais")
+    assert attempt(client, other_member.email, PASSWORD).status_code == 302
+
+
+@pytest.fixture
+def two_factor(settings):
+    settings.UTOPIA_STAFF_2FA = True
+
+
+def current_token(device):
+    return (
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    )
+
+
+def test_staff_without_second_factor_cannot_enter_the_back_office(client, staff, two_factor):
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    login_page = client.get(response["Location"]).content.decode()
+    assert "Code de votre application d" in login_page
+
+
+def test_password_alone_is_refused_at_the_back_office_login(client, staff, two_factor):
+    TOTPDevice.objects.create(user=staff, name="Téléphone", confirmed=True)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": staff.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "six chiffres" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_enrols_a_totp_device_and_enters_the_back_office(client, staff, two_factor):
+    client.force_login(staff)
+    page = client.get("/compte/double-authentification/")
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=staff)
+    assert not device.confirmed
+
+    wrong = client.post("/compte/double-authentification/", {"token": "000000"})
+    assert wrong.status_code == 200
+    device.refresh_from_db()
+    assert not device.confirmed
+    # django-otp makes a device wait after a failure (throttling); the test does not wait.
+    device.throttle_reset()
+
+    response = client.post("/compte/double-authentification/", {"token": current_token(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/admin/").status_code == 200
+
+
+def test_back_office_login_with_password_and_code(client, staff, two_factor):
+    device = TOTPDevice.objects.create(user=staff, name="Téléphone", confirmed=True)
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": staff.email, "password": PASSWORD, "otp_token": current_token(device)},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_members_have_no_second_factor_page(client, member):
+    client.force_login(member)
+    assert client.get("/compte/double-authentification/").status_code == 404
+
+
+def test_sessions_expire_after_inactivity():
+    assert settings.SESSION_COOKIE_AGE <= 4 * 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # the age counts from the last request
+
+
+def test_common_passwords_are_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="trop courant"):
+        validate_password("azertyuiop")
+
+
+def test_programmatic_login_without_a_request_still_works(client, member):
+    # Client.login() authenticates without a request: no web attempt for axes to count.
+    assert client.login(username=member.email, password=PASSWORD)

@@ -1,0 +1,163 @@
+"""Production settings, the sub-path mount, migrations, and the site-wide pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import clear_url_caches, reverse
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 20 + "Zq8#vX2!pL9@mN4$bR7%tY1^wE6&uI3*oP0(aS5)dF",
+    "ALLOWED_HOSTS": "utopia.ccas-thionville.fr",
+    "EMAIL_HOST": "smtp.ccas-thionville.fr",
+}
+
+
+def run_manage(*args, env=None):
+    # A production process starts without the test-only switches of this one.
+    dropped = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deployment_checklist_passes_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = dict(PRODUCTION_ENV)
+    env.pop("SECRET_KEY")
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_demo_content_is_never_loaded_with_production_settings():
+    result = run_manage("load_demo", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "jamais chargé avec les réglages de production" in result.stderr
+
+
+@pytest.mark.django_db
+def test_no_outstanding_migrations():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(settings):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings only")
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+@pytest.fixture
+def mounted_under_utopia(settings):
+    """The site as the CCAS mounts it: under /utopia/."""
+    import importlib
+
+    import utopia.urls
+
+    settings.URL_PREFIX = "utopia/"
+    importlib.reload(utopia.urls)
+    settings.ROOT_URLCONF = "utopia.urls"
+    clear_url_caches()
+    yield
+    settings.URL_PREFIX = ""
+    importlib.reload(utopia.urls)
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_whole_site_can_be_mounted_under_a_sub_path(client, mounted_under_utopia):
+    assert reverse("partners:list") == "/utopia/partenaires/"
+    assert client.get("/utopia/").status_code == 200
+    assert client.get("/utopia/partenaires/").status_code == 200
+    assert client.get("/partenaires/").status_code == 404
+    page = client.get("/utopia/charte/").content.decode()
+    assert 'href="/utopia/partenaires/"' in page
+
+
+@pytest.mark.django_db
+def test_health_check_answers_ok_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/sante/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_robots_and_sitemap(client, partner):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in robots
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"/partenaires/{partner.slug}/" in sitemap
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/mentions-legales/", "Directeur de la publication"),
+        ("/accessibilite/", "non conforme"),
+        ("/donnees-personnelles/", "dpo@mairie-thionville.fr"),
+        ("/plan-du-site/", "Plan du site"),
+    ],
+)
+def test_legal_pages(client, url, text):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_not_found_page_is_in_french(client):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+def test_server_error_page_is_in_french_and_standalone():
+    from utopia.views import error_500
+
+    response = error_500(None)
+    assert response.status_code == 500
+    assert "erreur" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_main_navigation_marks_the_current_section(client):
+    page = client.get("/partenaires/").content.decode()
+    assert 'href="/partenaires/" aria-current="page"' in page
+    assert 'href="/charte/" aria-current="page"' not in page
+    assert 'class="skip-link" href="#contenu"' in page

@@ -1,0 +1,66 @@
+"""The CCAS back-office: Django's admin, with two-factor authentication for staff.
+
+With UTOPIA_STAFF_2FA on (production), a staff account enters the back-office only once
+verified by its TOTP device (django-otp); it enrols that device at /compte/double-authentification/.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminAuthenticationForm
+
+
+class StaffOTPAuthenticationForm(OTPAdminAuthenticationForm):
+    otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
+    otp_token = forms.CharField(
+        label=_("Code de votre application d'authentification"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "token_required": _(
+            "Saisissez le code à six chiffres de votre application d'authentification."
+        ),
+        "invalid_token": _(
+            "Ce code n'est pas valide ou a expiré : saisissez le code affiché maintenant."
+        ),
+        "n_failed_attempts": _("Trop d'essais : attendez un moment avant de réessayer."),
+        "verification_not_allowed": _("Vérification impossible pour le moment."),
+        "device_required": _(
+            "Aucune application d'authentification n'est configurée pour ce compte : "
+            "configurez-la d'abord depuis le portail (/compte/double-authentification/)."
+        ),
+    }
+
+    def _chosen_device(self, user):
+        # Staff have one authenticator app each (enrolled at /compte/double-authentification/):
+        # no device list to choose from, the user's own confirmed device is used.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return super()._chosen_device(user) or (
+            TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        )
+
+
+class UtopiaAdminSite(AdminSite):
+    site_header = _("UTOPIA — back-office du CCAS de Thionville")
+    site_title = _("Back-office UTOPIA")
+    index_title = _("Gestion du réseau")
+
+    def has_permission(self, request):
+        allowed = super().has_permission(request)
+        if allowed and settings.UTOPIA_STAFF_2FA:
+            allowed = request.user.is_verified()
+        return allowed
+
+    def login(self, request, extra_context=None):
+        if settings.UTOPIA_STAFF_2FA:
+            self.login_form = StaffOTPAuthenticationForm
+            self.login_template = "admin/otp_login.html"
+        else:
+            self.login_form = None
+            self.login_template = None
+        return super().login(request, extra_context)

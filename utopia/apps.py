@@ -1,0 +1,25 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+# Apps whose data the public pages show: a write to any of their models invalidates the
+# anonymous page cache (utopia/cache.py).
+CACHED_APPS = ("partners", "plenaries", "workgroups")
+
+
+class UtopiaConfig(AppConfig):
+    name = "utopia"
+    verbose_name = _("Portail UTOPIA")
+
+    def ready(self):
+        from utopia.cache import bump_version
+
+        for app_label in CACHED_APPS:
+            for model in apps.get_app_config(app_label).get_models():
+                post_save.connect(
+                    bump_version, sender=model, dispatch_uid=f"cache-{model._meta.label}-save"
+                )
+                post_delete.connect(
+                    bump_version, sender=model, dispatch_uid=f"cache-{model._meta.label}-delete"
+                )
+        m2m_changed.connect(bump_version, dispatch_uid="cache-m2m")

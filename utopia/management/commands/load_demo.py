@@ -1,0 +1,38 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from utopia.sections import APPS
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge le contenu de démonstration (comptes de démonstration, fiches, actions, "
+        "plénières, groupes). Refusé hors développement (DEBUG=1). Sans doublon si relancé."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.UTOPIA_DEMO_ALLOWED:
+            raise CommandError(
+                "Le contenu de démonstration n'est jamais chargé avec les réglages de "
+                "production (DEBUG est désactivé)."
+            )
+        with transaction.atomic():
+            for app in APPS:
+                try:
+                    demo = import_module(f"{app}.demo")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{app}.demo":
+                        raise
+                    continue
+                demo.load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))
+        from partners.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+        self.stdout.write("")
+        self.stdout.write("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD)
+        for email, description in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {email:<32} {description}")
+        self.stdout.write("")

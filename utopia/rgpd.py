@@ -1,0 +1,92 @@
+"""Personal data on request (RGPD articles 15, 17 and 20): what the portal holds about a
+person, exported for them, and erased when they ask.
+
+The shell knows every app, so it finds a person's data by reflection: every row of the
+network's apps that points to their account. Erasure anonymises the account and removes what
+only makes sense with a person behind it (memberships, invitations); contributions that belong
+to the network's record (an action posted for a partner, minutes) stay, without a name.
+"""
+
+import json
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+NETWORK_APPS = ("partners", "plenaries", "workgroups")
+ACCOUNT_FIELDS = ["username", "email", "first_name", "last_name", "date_joined", "last_login"]
+ERASED_DOMAIN = "efface.utopia.invalid"
+
+
+def _user_relations():
+    """(model, field) for every field of the network's apps that points to a user."""
+    User = get_user_model()
+    for label in NETWORK_APPS:
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.get_fields():
+                if (
+                    getattr(field, "concrete", False)
+                    and field.is_relation
+                    and field.related_model is User
+                    and (field.many_to_one or field.one_to_one or field.many_to_many)
+                ):
+                    yield model, field
+
+
+def _row(instance) -> dict:
+    data = {}
+    for field in instance._meta.concrete_fields:
+        value = field.value_from_object(instance)
+        if isinstance(field, models.FileField):
+            value = value.name if value else ""
+        data[field.name] = value
+    return data
+
+
+def personal_data_export(*, user) -> dict:
+    """Everything the network's apps hold that points to this account, as plain data."""
+    export = {
+        "compte": {name: getattr(user, name) for name in ACCOUNT_FIELDS},
+        "exporte_le": timezone.now(),
+        "donnees": {},
+    }
+    for model, field in _user_relations():
+        rows = model._default_manager.filter(**{field.name: user})
+        if field.many_to_many:
+            rows = rows.distinct()
+        key = f"{model._meta.verbose_name_plural} ({field.verbose_name})"
+        found = [_row(row) for row in rows]
+        if found:
+            export["donnees"][str(key)] = found
+    return export
+
+
+def personal_data_json(*, user) -> str:
+    return json.dumps(
+        personal_data_export(user=user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+    )
+
+
+@transaction.atomic
+def personal_data_erase(*, user, by) -> dict:
+    """Anonymise the account; returns what was done, for the staff member's message."""
+    from partners.models import Invitation, Membership
+
+    email = user.email
+    done = {
+        "adhesions": Membership.objects.filter(user=user).delete()[0],
+        "invitations": Invitation.objects.filter(email__iexact=email).delete()[0] if email else 0,
+    }
+    user.first_name = ""
+    user.last_name = ""
+    user.email = f"personne-{user.pk}@{ERASED_DOMAIN}"
+    user.username = user.email
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    done["compte"] = 1
+    return done

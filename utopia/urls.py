@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+
+from partners.views import invitation_accept
+from utopia import sections, views
+from utopia.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+
+account_patterns = [
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/fait/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invitation/<str:token>/", invitation_accept, name="invitation_accept"),
+    path("double-authentification/", views.two_factor_setup, name="two_factor_setup"),
+]
+
+site_patterns = [
+    path("", views.home, name="home"),
+    path("", include("partners.urls")),
+    path("plenieres/", include("plenaries.urls")),
+    path("groupes/", include("workgroups.urls")),
+    path("mon-espace/", views.member_space, name="member_space"),
+    path("compte/", include(account_patterns)),
+    path("mentions-legales/", views.page("utopia/legal_notice.html"), name="legal_notice"),
+    path("accessibilite/", views.page("utopia/accessibility.html"), name="accessibility"),
+    path("donnees-personnelles/", views.page("utopia/privacy.html"), name="privacy"),
+    path("plan-du-site/", views.page("utopia/site_map.html"), name="site_map"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sections.sitemaps()},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sante/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.UTOPIA_SERVE_MEDIA:
+    site_patterns += [
+        re_path(r"^media/(?P<path>.*)$", views.media, name="media"),
+    ]
+
+urlpatterns = [path(settings.URL_PREFIX, include(site_patterns))]
+
+handler403 = "utopia.views.error_403"
+handler404 = "utopia.views.error_404"
+handler500 = "utopia.views.error_500"

@@ -1,0 +1,138 @@
+"""The shell's pages: home, "Mon espace", legal pages, health check, robots.txt."""
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.static import serve as static_serve
+
+from utopia import sections
+from utopia.forms import TwoFactorConfirmForm
+
+
+def home(request):
+    return render(request, "utopia/home.html", {"blocks": sections.blocks(request, "home_context")})
+
+
+@login_required
+def member_space(request):
+    return render(
+        request,
+        "utopia/member_space.html",
+        {"blocks": sections.blocks(request, "member_space_context")},
+    )
+
+
+@require_GET
+def health(request):
+    """Liveness for monitoring: answers without touching the database or the session."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('member_space')}",
+        f"Disallow: /{settings.URL_PREFIX}compte/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page(template: str):
+    """A page made of its template alone (legal notice, accessibility, privacy, site map)."""
+
+    def view(request):
+        return render(request, template, {"organisation": settings.UTOPIA_ORGANISATION})
+
+    return require_GET(view)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors: whatever failed may be among them.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@login_required
+def two_factor_setup(request):
+    """A staff member enrols the authenticator app that the back-office asks for."""
+    if not request.user.is_staff:
+        raise Http404
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    if confirmed:
+        return render(request, "utopia/two_factor_setup.html", {"confirmed": True})
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Application d'authentification", confirmed=False
+        )
+    form = TwoFactorConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("La double authentification est activée."))
+            return redirect("admin:index")
+        form.add_error(
+            "token", _("Ce code n'est pas valide : saisissez le code affiché maintenant.")
+        )
+    secret = base64.b32encode(device.bin_key).decode()
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, title=_("Code QR à scanner avec votre application d'authentification")
+    )
+    return render(
+        request,
+        "utopia/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr_svg": mark_safe(qr_svg),
+        },  # segno draws this SVG itself
+    )
+
+
+# Uploads whose type the browser may display inline; anything else is a download.
+INLINE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def media(request, path):
+    """Public uploads (logos, action images) when Django serves them (SERVE_MEDIA=1).
+
+    Files are looked up under MEDIA_ROOT only (django.views.static.serve refuses `..`); the
+    response can never run as a page: no content sniffing, a sandboxing CSP, and anything that
+    is not one of our re-encoded images is sent as an attachment.
+    """
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    content_type = response.get("Content-Type", "").split(";")[0]
+    if content_type not in INLINE_MEDIA_TYPES:
+        response["Content-Disposition"] = "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
