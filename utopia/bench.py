@@ -1,0 +1,1207 @@
+"""Performance benchmark of the portal: `make bench` (python -m utopia.bench [--quick]).
+
+It builds what production runs, on this machine's loopback only: a fresh PostgreSQL database
+(`utopia_bench` on 127.0.0.1:5432), migrated, with collected static files, the 2009 charter and
+a large network (`manage.py fill_large_network`); gunicorn with production settings (DEBUG=0,
+HTTPS behind a proxy, Redis page cache); then wrk, at 8 concurrent connections, measures every
+page against the bare health endpoint `/sante/` in the same run. The query count of each page
+comes from the server itself (utopia/querycount.py, on for this run only), on a cache miss.
+
+Targets (issue 7): anonymous public pages ≥ 0.5 × the throughput of /sante/, member pages
+≥ 0.2 ×, p95 ≤ 50 ms, ≤ 10 SQL queries per page, a worker's memory flat over 20,000 requests.
+The table is printed and written to bench-results/latest.md; the exit status is 1 when a target
+is missed. gunicorn, a Redis started for the run and the database are cleaned up on every exit,
+Ctrl-C included.
+
+The helpers at the top (database, server, HTTP client) are shared with utopia/loadtest.py.
+"""
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+BENCH_DB = "utopia_bench"
+REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 5
+PORTS = range(8090, 8100)
+
+# Our configuration variables: a run sets them all, never inherits them from the caller's
+# shell (a DATABASE_URL exported for another purpose must not be benchmarked, or dropped).
+CONFIG_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "URL_PREFIX",
+    "SITE_URL",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "VAR_DIR",
+    "SERVE_MEDIA",
+    "PAGE_CACHE_SECONDS",
+    "CONN_MAX_AGE",
+    "SECURE_SSL_REDIRECT",
+    "BEHIND_HTTPS_PROXY",
+    "TASKS_BACKEND",
+    "EMAIL_HOST",
+    "STAFF_2FA",
+    "QUERY_COUNT_HEADER",
+    "LOG_LEVEL",
+    "DJANGO_SETTINGS_MODULE",
+}
+
+# --- shared helpers (also used by utopia/loadtest.py) -------------------------------------
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+class BenchError(Exception):
+    """Something the run needs is missing or broken: stop, clean up, explain."""
+
+
+def as_root(command: list[str]) -> list[str]:
+    return command if os.geteuid() == 0 else ["sudo", *command]
+
+
+def require_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    say("wrk manque : installation du paquet Debian « wrk »…")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
+        result = subprocess.run(as_root(command), env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BenchError(f"Impossible d'installer wrk : {result.stderr.strip()}")
+    path = shutil.which("wrk")
+    if not path:
+        raise BenchError("wrk reste introuvable après son installation.")
+    return path
+
+
+def postgres_cluster_command(action: str) -> list[str]:
+    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    if not versions:
+        raise BenchError("Aucun cluster PostgreSQL Debian (/etc/postgresql) sur cette machine.")
+    return as_root(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", action])
+
+
+def postgres_ready() -> bool:
+    try:
+        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
+            pass
+    except OSError:
+        return False
+    if shutil.which("pg_isready"):
+        command = ["pg_isready", "-q", "-h", PG_HOST, "-p", str(PG_PORT)]
+        return subprocess.run(command).returncode == 0
+    return True
+
+
+def require_postgres() -> None:
+    if postgres_ready():
+        return
+    say("PostgreSQL ne répond pas sur 127.0.0.1:5432 : démarrage du cluster…")
+    subprocess.run(postgres_cluster_command("start"), capture_output=True)
+    for _ in range(30):
+        if postgres_ready():
+            return
+        time.sleep(1)
+    raise BenchError("PostgreSQL ne répond pas sur 127.0.0.1:5432.")
+
+
+def postgres_admin(*statements: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    finally:
+        connection.close()
+
+
+def database_exists(name: str) -> bool:
+    import psycopg2
+
+    connection = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
+    finally:
+        connection.close()
+
+
+def create_database(name: str) -> None:
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    from django.apps import apps
+
+    if apps.ready:
+        from django.db import connections
+
+        connections.close_all()
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_url(name: str) -> str:
+    return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+
+class Redis:
+    """The shared cache of the run: the machine's Redis (a database of its own, flushed), or
+    a private redis-server on a free port when none answers."""
+
+    def __init__(self):
+        self.process = None
+        self.directory = None
+        self.port = REDIS_PORT
+
+    @property
+    def url(self) -> str:
+        return f"redis://{REDIS_HOST}:{self.port}/{REDIS_DB}"
+
+    def start(self) -> "Redis":
+        if not self._answers(REDIS_PORT):
+            server = shutil.which("redis-server")
+            if not server:
+                raise BenchError(
+                    "Redis ne répond pas sur 127.0.0.1:6379 et redis-server n'est pas installé "
+                    "(apt-get install redis-server)."
+                )
+            self.port = free_port(range(16379, 16400))
+            self.directory = tempfile.mkdtemp(prefix="utopia-redis-")
+            self.process = subprocess.Popen(
+                [
+                    server,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    REDIS_HOST,
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    self.directory,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            deadline = time.monotonic() + 10
+            while not self._answers(self.port):
+                if time.monotonic() > deadline:
+                    raise BenchError("Le serveur Redis de ce banc n'a pas démarré.")
+                time.sleep(0.1)
+            say(f"Redis privé démarré sur 127.0.0.1:{self.port}.")
+        self.flush()
+        return self
+
+    def flush(self) -> None:
+        import redis
+
+        redis.Redis(host=REDIS_HOST, port=self.port, db=REDIS_DB).flushdb()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(5)
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process = None
+        if self.directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+    @staticmethod
+    def _answers(port: int) -> bool:
+        try:
+            with socket.create_connection((REDIS_HOST, port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+def free_port(candidates=PORTS) -> int:
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(*, database: str, redis_url: str | None, var_dir: Path, **extra) -> dict:
+    """The environment of a production server, on loopback, for this run only."""
+    env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database,
+        STATIC_ROOT=str(var_dir / "static"),
+        MEDIA_ROOT=str(var_dir / "media"),
+        VAR_DIR=str(var_dir),
+        SITE_URL="https://127.0.0.1",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def use_env(env: dict) -> None:
+    """This process becomes a production process too (to migrate, fill and pick pages)."""
+    for key in CONFIG_VARIABLES:
+        os.environ.pop(key, None)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "utopia.settings"
+    import django
+
+    django.setup()
+
+
+def manage(*args: str, env: dict, quiet: bool = False) -> None:
+    """A management command in its own process, as an operator would run it."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=quiet,
+        text=True,
+    )
+    if result.returncode != 0:
+        detail = (result.stdout or "") + (result.stderr or "") if quiet else ""
+        raise BenchError(f"manage.py {' '.join(args)} a échoué. {detail.strip()}")
+
+
+class Server:
+    """gunicorn with the production settings of `env`, in its own process group."""
+
+    def __init__(self, *, env: dict, port: int, workers: int, threads: int, log_path: Path):
+        self.env, self.port, self.workers, self.threads = env, port, workers, threads
+        self.log_path = log_path
+        self.process = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def description(self) -> str:
+        kind = f"gthread, {self.threads} fils" if self.threads > 1 else "sync"
+        return f"gunicorn {self.workers} workers ({kind})"
+
+    def start(self) -> "Server":
+        command = [sys.executable, "-m", "gunicorn", "utopia.wsgi:application"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        if self.threads > 1:
+            command += ["--worker-class", "gthread", "--threads", str(self.threads)]
+        command += ["--keep-alive", "5", "--graceful-timeout", "5", "--timeout", "30"]
+        if os.path.isdir("/dev/shm"):
+            command += ["--worker-tmp-dir", "/dev/shm"]
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn s'est arrêté au démarrage : voir {self.log_path}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if Client(self.port).get("/sante/").status == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise BenchError(f"gunicorn ne répond pas : voir {self.log_path}")
+            time.sleep(0.2)
+        # Every worker booted (each imports Django on its own).
+        deadline = time.monotonic() + 30
+        while len(self.worker_pids()) < self.workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return self
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                pids.append(int(entry))
+        return sorted(pids)
+
+    @staticmethod
+    def rss_kib(pid: int) -> int:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+        self.process = None
+        self.log.close()
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Client:
+    """A browser reduced to what the site needs: cookies, CSRF, and the HTTPS proxy header.
+
+    The reverse proxy of the CCAS terminates TLS and says so with X-Forwarded-Proto; the
+    cookies are `Secure`, so they are kept here by hand rather than by http.cookiejar.
+    """
+
+    def __init__(self, port: int, *, timeout: float = 15):
+        self.port, self.timeout = port, timeout
+        self.cookies: dict[str, str] = {}
+        self.connection = None
+
+    @property
+    def origin(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    def _connection(self):
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=self.timeout
+            )
+        return self.connection
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def request(self, method: str, path: str, data: dict | list | None = None) -> Response:
+        headers = {"X-Forwarded-Proto": "https", "User-Agent": "utopia-bench"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if method == "POST":
+            body = urllib.parse.urlencode(data or {}, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        for attempt in (1, 2):
+            connection = self._connection()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                raw = connection.getresponse()
+                payload = raw.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The server closed an idle keep-alive connection: once more on a new one.
+                self.close()
+                if attempt == 2 or method == "POST":
+                    raise
+            except Exception:
+                self.close()
+                raise
+        if raw.getheader("Connection", "").lower() == "close":
+            self.close()
+        for header in raw.msg.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0" or (morsel.value == "" and morsel["expires"]):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return Response(raw.status, raw.msg, payload)
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict | list) -> Response:
+        return self.request("POST", path, data)
+
+    def login(self, email: str, password: str, *, login_path: str = "/compte/connexion/") -> None:
+        page = self.get(login_path)
+        token = CSRF_FIELD.search(page.text)
+        if page.status != 200 or token is None:
+            raise BenchError(f"Page de connexion inattendue ({page.status}).")
+        answer = self.post(
+            login_path,
+            {"username": email, "password": password, "csrfmiddlewaretoken": token.group(1)},
+        )
+        if answer.status != 302 or "sessionid" not in self.cookies:
+            raise BenchError(f"Connexion refusée pour {email} ({answer.status}).")
+
+
+# --- the pages measured --------------------------------------------------------------------
+
+PUBLIC, MEMBER, BASELINE = "public", "membre", "référence"
+
+
+class Skip(Exception):
+    """A page that this stage of the project does not have (yet)."""
+
+
+class Picks:
+    """The objects whose pages are measured: the busiest of each kind, found once."""
+
+    def __init__(self, member):
+        self.member = member
+        self._cache = {}
+
+    def _get(self, name: str, finder: Callable):
+        if name not in self._cache:
+            self._cache[name] = finder()
+        if self._cache[name] is None:
+            raise Skip(f"aucun objet « {name} » dans la base")
+        return self._cache[name]
+
+    @staticmethod
+    def _model(label: str):
+        from utopia.bench_data import model
+
+        model_class = model(label)
+        if model_class is None:
+            raise Skip(f"modèle {label} absent")
+        return model_class
+
+    def partner(self):
+        from partners.models import Membership
+
+        return self._get(
+            "partenaire du membre",
+            lambda: next(
+                (
+                    seat.partner
+                    for seat in Membership.objects.filter(
+                        user=self.member, partner__is_active=True
+                    ).select_related("partner")
+                ),
+                None,
+            ),
+        )
+
+    def action(self):
+        from django.db.models import Count
+
+        action_model = self._model("partners.Action")
+        queryset = action_model.objects.all()
+        if hasattr(queryset, "published"):
+            queryset = queryset.published()
+        if "co_organisers" in {f.name for f in action_model._meta.get_fields()}:
+            queryset = queryset.annotate(co=Count("co_organisers")).order_by("-co", "-pk")
+        return self._get("action publiée", lambda: queryset.order_by("-pk").first())
+
+    def plenary(self):
+        plenary_model = self._model("plenaries.Plenary")
+        return self._get("plénière", lambda: plenary_model.objects.order_by("-pk").first())
+
+    def group(self):
+        from django.db.models import Count
+
+        group_model = self._model("workgroups.WorkingGroup")
+        return self._get(
+            "groupe de travail",
+            lambda: (
+                group_model.objects.annotate(size=Count("memberships"))
+                .order_by("-size", "pk")
+                .first()
+            ),
+        )
+
+    def member_group(self):
+        group_model = self._model("workgroups.WorkingGroup")
+        return self._get(
+            "groupe du membre",
+            lambda: (
+                group_model.objects.filter(
+                    memberships__partner__memberships__user=self.member,
+                    memberships__status="active",
+                )
+                .order_by("pk")
+                .first()
+            ),
+        )
+
+
+def _slug(obj) -> dict:
+    return {"slug": obj.slug}
+
+
+def _object_kwargs(obj) -> dict:
+    return {"slug": obj.slug} if getattr(obj, "slug", "") else {"pk": obj.pk}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    label: str
+    kind: str
+    url_names: tuple[str, ...]
+    kwargs: Callable[[Picks], dict] | None = None
+    query: str = ""
+
+
+# Several URL names where the app that serves the page may still choose its own: the first that
+# resolves wins; a page none of whose names resolves is skipped (not there yet).
+PAGE_SPECS = [
+    PageSpec("Accueil", PUBLIC, ("home",)),
+    PageSpec("Charte et signataires", PUBLIC, ("partners:charter",)),
+    PageSpec("Annuaire", PUBLIC, ("partners:list",)),
+    PageSpec("Annuaire, recherche « logement »", PUBLIC, ("partners:list",), query="q=logement"),
+    PageSpec("Fiche d'un partenaire", PUBLIC, ("partners:detail",), lambda p: _slug(p.partner())),
+    PageSpec("Actions", PUBLIC, ("partners:action_list", "actions:list")),
+    PageSpec(
+        "Une action",
+        PUBLIC,
+        ("partners:action_detail", "actions:detail"),
+        lambda p: _object_kwargs(p.action()),
+    ),
+    PageSpec("Plénières", PUBLIC, ("plenaries:list",)),
+    PageSpec("Une plénière", PUBLIC, ("plenaries:detail",), lambda p: _object_kwargs(p.plenary())),
+    PageSpec("Groupes de travail", PUBLIC, ("workgroups:list",)),
+    PageSpec("Un groupe de travail", PUBLIC, ("workgroups:detail",), lambda p: _slug(p.group())),
+    PageSpec("Flux des actions", PUBLIC, ("partners:action_feed", "actions:feed")),
+    PageSpec("Agenda des actions (iCal)", PUBLIC, ("partners:action_ical", "actions:ical")),
+    PageSpec("Agenda des plénières (iCal)", PUBLIC, ("plenaries:ical", "plenaries:feed")),
+    PageSpec("Plan du site XML", PUBLIC, ("sitemap",)),
+    PageSpec("Mon espace", MEMBER, ("member_space",)),
+    PageSpec(
+        "Modifier la fiche du partenaire",
+        MEMBER,
+        ("partners:update",),
+        lambda p: _slug(p.partner()),
+    ),
+    PageSpec("Inviter un collègue", MEMBER, ("partners:invite",), lambda p: _slug(p.partner())),
+    PageSpec("Proposer une action", MEMBER, ("partners:action_create", "actions:create")),
+    PageSpec(
+        "Espace d'un groupe", MEMBER, ("workgroups:space",), lambda p: _slug(p.member_group())
+    ),
+]
+
+
+@dataclass
+class Page:
+    label: str
+    kind: str
+    path: str
+    status: int = 0
+    queries: int | None = None
+    cached_queries: int | None = None
+    size: int = 0
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    errors: int = 0
+    requests: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def resolve_pages(*, member) -> tuple[list[Page], list[tuple[str, str]]]:
+    """The pages to measure at this stage of the project, and those skipped with the reason."""
+    from django.urls import NoReverseMatch, reverse
+
+    picks = Picks(member)
+    pages, skipped = [], []
+    for spec in PAGE_SPECS:
+        try:
+            kwargs = spec.kwargs(picks) if spec.kwargs else {}
+        except Skip as reason:
+            skipped.append((spec.label, str(reason)))
+            continue
+        path = None
+        for name in spec.url_names:
+            try:
+                path = reverse(name, kwargs=kwargs or None)
+                break
+            except NoReverseMatch:
+                continue
+        if path is None:
+            skipped.append((spec.label, f"adresse {' / '.join(spec.url_names)} absente"))
+            continue
+        if spec.query:
+            path = f"{path}?{spec.query}"
+        pages.append(Page(spec.label, spec.kind, path))
+    return pages, skipped
+
+
+# --- wrk -------------------------------------------------------------------------------------
+
+# Prints one JSON line with the counts and latency percentiles (microseconds) of the run.
+WRK_REPORT = r"""
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'UTOPIA-WRK {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, '
+    .. '"max": %d, "status_errors": %d, "connect_errors": %d, "read_errors": %d, '
+    .. '"write_errors": %d, "timeouts": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, summary.errors.status, summary.errors.connect,
+    summary.errors.read, summary.errors.write, summary.errors.timeout))
+end
+"""
+
+# A mix of pages, anonymous and member, each thread stopping after its share of a total.
+WRK_MIX = r"""
+local paths, members, limit, cookie, count, index = {}, {}, 0, "", 0, 0
+function init(args)
+  limit = tonumber(args[1])
+  cookie = args[2]
+  for i = 3, #args do
+    local kind, path = args[i]:match("^(%a):(.*)$")
+    paths[#paths + 1] = path
+    members[#members + 1] = (kind == "M")
+  end
+  index = math.random(#paths) - 1
+end
+request = function()
+  index = index % #paths + 1
+  local headers = {["X-Forwarded-Proto"] = "https"}
+  if members[index] then headers["Cookie"] = cookie end
+  return wrk.format("GET", paths[index], headers)
+end
+response = function(status, headers, body)
+  count = count + 1
+  if count >= limit then wrk.thread:stop() end
+end
+"""
+
+
+@dataclass
+class WrkRun:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def run_wrk(
+    wrk: str,
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    threads: int,
+    script: Path,
+    headers: list[str] = (),
+    args: list[str] = (),
+) -> WrkRun:
+    command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s"]
+    command += ["--timeout", "10s", "-s", str(script)]
+    for header in headers:
+        command += ["-H", header]
+    command.append(url)
+    if args:
+        command += ["--", *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("UTOPIA-WRK ")), None)
+    if result.returncode != 0 or line is None:
+        raise BenchError(f"wrk a échoué : {result.stdout}{result.stderr}")
+    data = json.loads(line.removeprefix("UTOPIA-WRK "))
+    errors = sum(
+        data[k]
+        for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")
+    )
+    return WrkRun(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        p50_ms=data["p50"] / 1000,
+        p95_ms=data["p95"] / 1000,
+        errors=errors,
+    )
+
+
+# --- the benchmark ---------------------------------------------------------------------------
+
+
+@dataclass
+class Targets:
+    public_ratio: float = 0.5
+    member_ratio: float = 0.2
+    p95_ms: float = 50.0
+    queries: int = 10
+    # "Flat": what a worker may gain over the 20,000 requests, once warm.
+    rss_growth_kib: int = 5 * 1024
+
+
+@dataclass
+class Verdict:
+    target: str
+    met: bool
+    detail: str
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m utopia.bench",
+        description="Banc de performance : PostgreSQL, gunicorn et réglages de production.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="mesures courtes (3 s par page) : un ordre d'idée"
+    )
+    parser.add_argument("--duration", type=float, help="secondes de mesure par page (10)")
+    parser.add_argument("--warmup", type=float, help="secondes de chauffe par page (2)")
+    parser.add_argument("--connections", type=int, default=8, help="clients simultanés (8)")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="fils de wrk (1)")
+    parser.add_argument("--workers", type=int, help="workers gunicorn (nombre de cœurs + 1)")
+    parser.add_argument("--threads", type=int, default=1, help="fils par worker gunicorn (1)")
+    parser.add_argument("--memory-requests", type=int, default=20_000)
+    parser.add_argument("--partners", type=int, default=1000)
+    parser.add_argument("--actions", type=int, default=10_000)
+    parser.add_argument("--groups", type=int, default=100)
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help=f"garder la base {BENCH_DB} d'une exécution précédente (--keep-db) si elle existe",
+    )
+    parser.add_argument(
+        "--keep-db", action="store_true", help=f"ne pas supprimer la base {BENCH_DB} à la fin"
+    )
+    parser.add_argument(
+        "--port", type=int, help="port de gunicorn (le premier libre de 8090 à 8099)"
+    )
+    parser.add_argument("--output", default=str(BASE_DIR / "bench-results" / "latest.md"))
+    options = parser.parse_args(argv)
+    if options.duration is None:
+        options.duration = 3.0 if options.quick else 10.0
+    if options.warmup is None:
+        options.warmup = 1.0 if options.quick else 2.0
+    if options.workers is None:
+        options.workers = (os.cpu_count() or 2) + 1
+    return options
+
+
+class Benchmark:
+    def __init__(self, options, stack: contextlib.ExitStack):
+        self.options = options
+        self.stack = stack
+        self.targets = Targets()
+        self.started = time.monotonic()
+        self.var_dir = BASE_DIR / "var" / "bench"
+        self.dataset: dict[str, int] = {}
+
+    def step(self, message: str) -> None:
+        say(f"[{time.monotonic() - self.started:6.1f} s] {message}")
+
+    def run(self) -> int:
+        options = self.options
+        self.wrk = require_wrk()
+        require_postgres()
+        redis = Redis()
+        self.stack.callback(redis.stop)
+        redis.start()
+        self.redis = redis
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        self.env = production_env(
+            database=database_url(BENCH_DB),
+            redis_url=redis.url,
+            var_dir=self.var_dir,
+            QUERY_COUNT_HEADER="1",
+        )
+        reuse = options.reuse_db and database_exists(BENCH_DB)
+        if not reuse:
+            self.step(f"Base PostgreSQL {BENCH_DB} neuve")
+            create_database(BENCH_DB)
+        if not options.keep_db:
+            self.stack.callback(drop_database, BENCH_DB)
+        use_env(self.env)
+        self.step("Migrations")
+        manage("migrate", "--noinput", env=self.env, quiet=True)
+        self.step("Fichiers statiques (collectstatic)")
+        manage("collectstatic", "--noinput", "--clear", env=self.env, quiet=True)
+        if not reuse:
+            manage("import_charter", env=self.env)
+            self.step("Grand réseau (fill_large_network)")
+            manage(
+                "fill_large_network",
+                f"--partners={options.partners}",
+                f"--actions={options.actions}",
+                f"--groups={options.groups}",
+                env=self.env,
+            )
+        self.dataset = self.count_dataset()
+        redis.flush()
+
+        port = options.port or free_port()
+        server = Server(
+            env=self.env,
+            port=port,
+            workers=options.workers,
+            threads=options.threads,
+            log_path=self.var_dir / "gunicorn.log",
+        )
+        self.step(f"Démarrage de {server.description} sur 127.0.0.1:{port}")
+        self.stack.callback(server.stop)
+        server.start()
+        self.server = server
+
+        from django.contrib.auth import get_user_model
+
+        from utopia.bench_data import BENCH_MEMBER_EMAIL, BENCH_PASSWORD
+
+        member = get_user_model().objects.get(email=BENCH_MEMBER_EMAIL)
+        pages, skipped = resolve_pages(member=member)
+        for label, reason in skipped:
+            self.step(f"Page sautée : {label} ({reason})")
+        member_client = Client(port)
+        member_client.login(BENCH_MEMBER_EMAIL, BENCH_PASSWORD)
+        self.cookie = f"sessionid={member_client.cookies['sessionid']}"
+        member_client.close()
+        baseline = Page("Santé (/sante/, référence)", BASELINE, "/sante/")
+        self.check_pages([baseline, *pages])
+
+        script = Path(self.stack.enter_context(tempfile.TemporaryDirectory())) / "report.lua"
+        script.write_text(WRK_REPORT)
+        self.script = script
+        self.step(
+            f"Mesures : {options.duration:g} s par page après {options.warmup:g} s de chauffe, "
+            f"{options.connections} connexions"
+        )
+        self.measure(baseline)
+        for page in pages:
+            self.measure(page)
+        baseline_again = Page(baseline.label, BASELINE, "/sante/")
+        self.measure(baseline_again)
+        memory = self.measure_memory(pages)
+        return self.report(baseline, baseline_again, pages, skipped, memory)
+
+    def count_dataset(self) -> dict[str, int]:
+        from django.contrib.auth import get_user_model
+
+        from partners.models import Membership, Partner
+        from utopia.bench_data import model
+
+        counts = {
+            "partenaires": Partner.objects.count(),
+            "comptes": get_user_model().objects.count(),
+            "rattachements": Membership.objects.count(),
+        }
+        for label, name in (
+            ("partners.Action", "actions"),
+            ("plenaries.Plenary", "plénières"),
+            ("workgroups.WorkingGroup", "groupes de travail"),
+            ("workgroups.Meeting", "réunions de groupe"),
+        ):
+            model_class = model(label)
+            if model_class is not None:
+                counts[name] = model_class.objects.count()
+        return counts
+
+    def check_pages(self, pages: list[Page]) -> None:
+        """Each page answers 200 as it should; its query count on a cache miss, then a hit."""
+        from utopia.cache import bump_version
+
+        for page in pages:
+            client = Client(self.server.port)
+            if page.kind == MEMBER:
+                client.cookies["sessionid"] = self.cookie.split("=", 1)[1]
+            bump_version()  # whatever another page cached, this request is a miss
+            first = client.get(page.path)
+            second = client.get(page.path)
+            client.close()
+            page.status, page.size = first.status, len(first.body)
+            page.queries = _int_or_none(first.headers.get("X-Query-Count"))
+            page.cached_queries = _int_or_none(second.headers.get("X-Query-Count"))
+            if first.status != 200:
+                raise BenchError(
+                    f"{page.label} ({page.path}) répond {first.status} {first.location} : "
+                    f"voir {self.server.log_path}"
+                )
+
+    def measure(self, page: Page) -> None:
+        options = self.options
+        headers = ["X-Forwarded-Proto: https"]
+        if page.kind == MEMBER:
+            headers.append(f"Cookie: {self.cookie}")
+        url = self.server.base_url + page.path
+        common = {
+            "connections": options.connections,
+            "threads": options.wrk_threads,
+            "script": self.script,
+            "headers": headers,
+        }
+        run_wrk(self.wrk, url, seconds=options.warmup, **common)
+        result = run_wrk(self.wrk, url, seconds=options.duration, **common)
+        page.rps, page.p50_ms, page.p95_ms = result.rps, result.p50_ms, result.p95_ms
+        page.errors, page.requests = result.errors, result.requests
+        self.step(
+            f"{page.label:<42} {page.rps:8.0f} req/s  p50 {page.p50_ms:6.1f} ms  "
+            f"p95 {page.p95_ms:6.1f} ms  SQL {_show(page.queries)}"
+        )
+
+    def measure_memory(self, pages: list[Page]) -> dict:
+        """RSS of every worker before and after N requests over all the pages."""
+        options = self.options
+        script = self.script.parent / "mix.lua"
+        script.write_text(WRK_MIX + WRK_REPORT)
+        paths = [f"{'M' if p.kind == MEMBER else 'A'}:{p.path}" for p in pages]
+        per_thread = max(1, options.memory_requests // options.wrk_threads)
+        before_pids = self.server.worker_pids()
+        before = {pid: Server.rss_kib(pid) for pid in before_pids}
+        self.step(
+            f"Mémoire : {options.memory_requests} requêtes sur les {len(pages)} pages, "
+            f"RSS des workers avant et après"
+        )
+        result = run_wrk(
+            self.wrk,
+            self.server.base_url + "/",
+            seconds=600,
+            connections=options.connections,
+            threads=options.wrk_threads,
+            script=script,
+            args=[str(per_thread), self.cookie, *paths],
+        )
+        after_pids = self.server.worker_pids()
+        after = {pid: Server.rss_kib(pid) for pid in after_pids}
+        return {
+            "requests": result.requests,
+            "errors": result.errors,
+            "before": before,
+            "after": after,
+            "same_workers": before_pids == after_pids,
+        }
+
+    def report(self, baseline, baseline_again, pages, skipped, memory) -> int:
+        targets = self.targets
+        reference = max(baseline.rps, baseline_again.rps)
+        verdicts: list[Verdict] = []
+        rows = []
+        for page in [baseline, *pages, baseline_again]:
+            ratio = page.rps / reference if reference else 0.0
+            wanted = {PUBLIC: targets.public_ratio, MEMBER: targets.member_ratio}.get(page.kind)
+            missed = []
+            if wanted is not None and ratio < wanted:
+                missed.append(f"débit < {wanted:g} ×")
+            if page.p95_ms > targets.p95_ms:
+                missed.append(f"p95 > {targets.p95_ms:g} ms")
+            if page.queries is not None and page.queries > targets.queries:
+                missed.append(f"SQL > {targets.queries}")
+            if page.errors:
+                missed.append(f"{page.errors} erreurs")
+            if page.kind != BASELINE:
+                verdicts.append(Verdict(page.label, not missed, ", ".join(missed)))
+            rows.append(
+                [
+                    page.label,
+                    f"`{page.path}`",
+                    page.kind,
+                    f"{page.rps:.0f}",
+                    f"{ratio:.2f}",
+                    f"{page.p50_ms:.1f}",
+                    f"{page.p95_ms:.1f}",
+                    f"{_show(page.queries)} ({_show(page.cached_queries)})",
+                    "atteint" if not missed else "manqué : " + ", ".join(missed),
+                ]
+            )
+        growth = {pid: memory["after"].get(pid, 0) - rss for pid, rss in memory["before"].items()}
+        worst = max(growth.values(), default=0)
+        memory_met = (
+            memory["same_workers"]
+            and memory["errors"] == 0
+            and memory["requests"] >= self.options.memory_requests
+            and worst <= targets.rss_growth_kib
+        )
+        memory_lines = [
+            f"- worker {pid} : {memory['before'][pid] / 1024:.1f} Mio avant, "
+            f"{memory['after'].get(pid, 0) / 1024:.1f} Mio après ({growth[pid] / 1024:+.1f} Mio)"
+            for pid in memory["before"]
+        ]
+        verdicts.append(
+            Verdict(
+                f"Mémoire plate sur {memory['requests']} requêtes",
+                memory_met,
+                f"croissance maximale {worst / 1024:+.1f} Mio (seuil "
+                f"{targets.rss_growth_kib / 1024:g} Mio), {memory['errors']} erreurs"
+                + ("" if memory["same_workers"] else ", workers remplacés pendant la mesure"),
+            )
+        )
+
+        header = [
+            "Page",
+            "Adresse",
+            "Type",
+            "req/s",
+            "× /sante/",
+            "p50 (ms)",
+            "p95 (ms)",
+            "SQL (en cache)",
+            "Objectifs",
+        ]
+        table = [
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join(["---"] * len(header)) + "|",
+            *("| " + " | ".join(row) + " |" for row in rows),
+        ]
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True
+        ).stdout.strip()
+        missed = [v for v in verdicts if not v.met]
+        lines = [
+            f"## Banc de performance du {datetime.date.today():%d/%m/%Y} (commit {commit or '?'})",
+            "",
+            f"Machine : {os.cpu_count()} cœurs ({_cpu_model()}), Python {platform.python_version()}, "
+            f"PostgreSQL sur 127.0.0.1, Redis pour le cache des pages anonymes. "
+            f"Serveur : {self.server.description}, réglages de production (DEBUG=0, HTTPS "
+            f"derrière le proxy). Charge : wrk, {self.options.connections} connexions, "
+            f"{self.options.duration:g} s par page après {self.options.warmup:g} s de chauffe. "
+            "Données : " + ", ".join(f"{n} {label}" for label, n in self.dataset.items()) + ".",
+            "",
+            "SQL : requêtes de la page quand elle n'est pas en cache (entre parenthèses : servie "
+            "depuis le cache des visiteurs anonymes). Référence du débit : la meilleure des deux "
+            f"mesures de `/sante/` ({reference:.0f} req/s).",
+            "",
+            *table,
+            "",
+            f"Mémoire des workers sur {memory['requests']} requêtes mêlant toutes les pages :",
+            *memory_lines,
+            "",
+        ]
+        if skipped:
+            lines += [
+                "Pages pas encore mesurées : "
+                + "; ".join(f"{label} ({reason})" for label, reason in skipped)
+                + ".",
+                "",
+            ]
+        lines += [
+            f"Objectifs : {len(verdicts) - len(missed)} atteints sur {len(verdicts)}."
+            + (
+                ""
+                if not missed
+                else " Manqués : " + "; ".join(f"{v.target} ({v.detail})" for v in missed) + "."
+            ),
+            "",
+            "Reproduire : `make bench` (ou `python -m utopia.bench --quick` pour un ordre d'idée).",
+        ]
+        markdown = "\n".join(lines) + "\n"
+        say()
+        say(markdown)
+        output = Path(self.options.output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(markdown)
+        say(f"Tableau écrit dans {output}.")
+        for verdict in verdicts:
+            say(f"{'ATTEINT' if verdict.met else 'MANQUÉ '}  {verdict.target}  {verdict.detail}")
+        return 1 if missed else 0
+
+
+def _int_or_none(value):
+    return int(value) if value and value.isdigit() else None
+
+
+def _show(value) -> str:
+    return "?" if value is None else str(value)
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "processeur inconnu"
+
+
+def interrupt_on_sigterm() -> None:
+    """SIGTERM cleans up like Ctrl-C does."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def main(argv=None) -> int:
+    options = parse_args(argv)
+    interrupt_on_sigterm()
+    with contextlib.ExitStack() as stack:
+        try:
+            return Benchmark(options, stack).run()
+        except BenchError as error:
+            say(f"ERREUR : {error}")
+            return 2
+        except KeyboardInterrupt:
+            say("Interrompu : arrêt du serveur et nettoyage.")
+            return 130
+        finally:
+            say("Nettoyage…")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,402 @@
+"""A realistic large UTOPIA network, made fast and the same every time, for the benchmark and
+the load test (`manage.py fill_large_network`).
+
+One function per app fills that app's part with bulk_create, from a seeded random generator.
+An app whose models have not been written yet is skipped with a message, so the command runs at
+every stage of the project. Accounts use the reserved `.test` domain and share one password,
+hashed once (hashing thousands of passwords would take longer than everything else).
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from partners import search
+from partners.markup import render_markdown
+from partners.models import FieldOfAction, Membership, Neighbourhood, Partner
+
+BENCH_DOMAIN = "bench.utopia.test"
+BENCH_PASSWORD = "utopia-bench-2026"
+# The member whose pages the benchmark measures: manager of a busy partner.
+BENCH_MEMBER_EMAIL = f"membre@{BENCH_DOMAIN}"
+BENCH_STAFF_EMAIL = f"ccas@{BENCH_DOMAIN}"
+# The partner that account manages: a charter signatory when the charter is imported.
+BENCH_PARTNER_SLUG = "emergence"
+
+NEIGHBOURHOODS = [
+    "Centre-ville",
+    "Côte des Roses",
+    "Saint-Pierre",
+    "La Milliaire",
+    "Guentrange",
+    "Veymerange",
+    "Elange",
+    "Beauregard",
+    "Saint-François",
+    "Hors Thionville",
+]
+PREFIXES = [
+    "Association",
+    "Collectif",
+    "Amicale",
+    "Maison",
+    "Comité",
+    "Union",
+    "Foyer",
+    "Centre",
+    "Entraide",
+    "Réseau",
+    "Club",
+    "Atelier",
+]
+PURPOSES = [
+    "des familles",
+    "solidaire",
+    "pour le logement",
+    "des aînés",
+    "de quartier",
+    "d'aide alimentaire",
+    "des jeunes",
+    "pour l'emploi",
+    "d'accès aux droits",
+    "des parents",
+    "contre l'isolement",
+    "de médiation",
+    "pour la santé",
+    "des femmes",
+    "du handicap",
+    "de l'insertion",
+    "culturel",
+    "sportif",
+    "des locataires",
+    "d'alphabétisation",
+    "d'accueil",
+    "des bénévoles",
+    "d'entraide numérique",
+    "des aidants",
+]
+PLACES = [*NEIGHBOURHOODS[:-1], "Thionville", "Yutz", "Terville", "Hayange", "Moselle Nord"]
+FIRST_NAMES = [
+    "Camille",
+    "Dominique",
+    "Claude",
+    "Nadia",
+    "Karim",
+    "Sophie",
+    "Mehdi",
+    "Julie",
+    "Thomas",
+    "Fatima",
+    "Nicolas",
+    "Isabelle",
+    "Yannick",
+    "Léa",
+    "Sébastien",
+    "Aïcha",
+    "Pierre",
+    "Marie",
+    "Jean",
+    "Chantal",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Muller",
+    "Schmitt",
+    "Klein",
+    "Weber",
+    "Meyer",
+    "Becker",
+    "Hoffmann",
+    "Durand",
+    "Lambert",
+    "Benali",
+    "Fontaine",
+    "Rossi",
+    "Wagner",
+    "Keller",
+    "Roux",
+    "Nguyen",
+    "Haddad",
+    "Lefebvre",
+]
+PUBLICS = [
+    "Familles monoparentales",
+    "Jeunes de 16 à 25 ans",
+    "Personnes âgées isolées",
+    "Personnes sans domicile",
+    "Tout public",
+    "Femmes victimes de violences",
+    "Personnes en situation de handicap",
+    "Demandeurs d'emploi",
+]
+HOURS = [
+    "Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h",
+    "Le mardi et le jeudi, de 14 h à 18 h",
+    "Sur rendez-vous",
+    "Le mercredi de 10 h à 16 h",
+]
+
+
+@dataclass
+class Sizes:
+    partners: int = 1000
+    actions: int = 10_000
+    groups: int = 100
+    # Plenaries: every semester from the network's founding to the current one.
+    first_year: int = 2009
+
+
+@dataclass
+class Context:
+    """What the parts share: the generator, sizes, and what earlier parts created."""
+
+    rng: random.Random
+    sizes: Sizes
+    stdout: object
+    now: datetime.datetime = field(default_factory=timezone.now)
+    password_hash: str = ""
+    partners: list = field(default_factory=list)
+    memberships: list = field(default_factory=list)
+    fields_of_action: list = field(default_factory=list)
+    neighbourhoods: list = field(default_factory=list)
+    bench_partner: Partner | None = None
+    bench_member: object = None
+    staff: object = None
+    plenaries: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+
+    def say(self, message: str) -> None:
+        self.stdout.write(message)
+
+
+def model(label: str):
+    """The model `app.Model`, or None while its app has not written it (or its migration) yet."""
+    try:
+        model_class = apps.get_model(label)
+    except LookupError:
+        return None
+    if model_class._meta.db_table not in connection.introspection.table_names():
+        return None
+    return model_class
+
+
+def model_fields(model_class) -> set[str]:
+    return {f.name for f in model_class._meta.get_fields()}
+
+
+@cache
+def markdown_html(text: str) -> str:
+    # Generated texts come from a small pool: render each once.
+    return render_markdown(text)
+
+
+def existing_data() -> list[str]:
+    """What in the database was not put there by migrations or `import_charter`."""
+    found = []
+    user_model = get_user_model()
+    if user_model.objects.exists():
+        found.append(f"{user_model.objects.count()} compte(s)")
+    extra_partners = Partner.objects.filter(signatures__isnull=True).count()
+    if extra_partners:
+        found.append(f"{extra_partners} partenaire(s) hors charte")
+    for label in ("partners.Action", "plenaries.Plenary", "workgroups.WorkingGroup"):
+        model_class = model(label)
+        if model_class is not None and model_class.objects.exists():
+            found.append(f"{model_class.objects.count()} {model_class._meta.verbose_name_plural}")
+    return found
+
+
+def fill(*, sizes: Sizes, seed: int, stdout) -> Context:
+    ctx = Context(rng=random.Random(seed), sizes=sizes, stdout=stdout)
+    # One hash for every account, with a salt from the seed: logging in costs what it costs in
+    # production, creating the accounts costs one hash.
+    ctx.password_hash = make_password(BENCH_PASSWORD, salt=f"bench{seed}salt")
+    for part in (fill_partners, fill_actions, fill_plenaries, fill_workgroups):
+        with transaction.atomic():
+            part(ctx)
+    return ctx
+
+
+# --- partners ----------------------------------------------------------------------------------
+
+
+def partner_names(ctx: Context, count: int, taken: set[str]) -> list[str]:
+    names = []
+    while len(names) < count:
+        name = f"{ctx.rng.choice(PREFIXES)} {ctx.rng.choice(PURPOSES)} – {ctx.rng.choice(PLACES)}"
+        if name in taken:
+            name = f"{name} ({len(taken) + 1})"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def partner_description(ctx: Context, name: str) -> str:
+    purpose = ctx.rng.choice(PURPOSES)
+    return (
+        f"{name} accompagne les habitants {ctx.rng.choice(['depuis 1998', 'depuis 2005', 'depuis 2012', 'depuis 2019'])}.\n\n"
+        f"- permanences {ctx.rng.choice(['hebdomadaires', 'mensuelles'])} ;\n"
+        f"- ateliers collectifs {purpose} ;\n"
+        "- orientation vers les partenaires du réseau **UTOPIA**."
+    )
+
+
+def fill_partners(ctx: Context) -> None:
+    rng, sizes = ctx.rng, ctx.sizes
+    ctx.neighbourhoods = [
+        Neighbourhood.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+        for name in NEIGHBOURHOODS
+    ]
+    ctx.fields_of_action = list(FieldOfAction.objects.order_by("pk"))
+    existing = list(Partner.objects.order_by("pk"))
+    taken = {partner.name for partner in existing}
+    new_partners = []
+    for index, name in enumerate(partner_names(ctx, max(0, sizes.partners - len(existing)), taken)):
+        kind = Partner.Kind.INSTITUTIONAL if rng.random() < 0.1 else Partner.Kind.ASSOCIATIVE
+        summary = (
+            f"{name.split(' ', 1)[0]} {rng.choice(PURPOSES)} : accueil, écoute et accompagnement."
+        )
+        description = partner_description(ctx, name)
+        public_served = rng.choice(PUBLICS)
+        acronym = "".join(word[0] for word in name.split() if word[0].isupper())[:6]
+        new_partners.append(
+            Partner(
+                kind=kind,
+                name=name,
+                acronym=acronym if len(acronym) > 1 else "",
+                slug=slugify(name)[:110] or f"partenaire-{index}",
+                summary=summary,
+                description=description,
+                description_html=markdown_html(description),
+                public_served=public_served,
+                access_conditions=rng.choice(["", "Sans condition.", "Sur orientation."]),
+                opening_hours=rng.choice(HOURS),
+                address=f"{rng.randint(1, 120)} rue {rng.choice(LAST_NAMES)}",
+                postal_code="57100",
+                city="Thionville",
+                neighbourhood=rng.choice(ctx.neighbourhoods),
+                phone=f"03 82 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                email=f"contact-{index}@{BENCH_DOMAIN}",
+                website=f"https://association-{index}.{BENCH_DOMAIN}/"
+                if rng.random() < 0.5
+                else "",
+                is_active=rng.random() < 0.97,
+                is_trusted=rng.random() < 0.2,
+                last_confirmed_at=ctx.now - datetime.timedelta(days=rng.randint(0, 700)),
+                search_text=search.normalize(" ".join([name, acronym, summary, public_served])),
+            )
+        )
+    slugs = {partner.slug for partner in existing}
+    for partner in new_partners:
+        while partner.slug in slugs:
+            partner.slug = f"{partner.slug[:100]}-{rng.randint(2, 9999)}"
+        slugs.add(partner.slug)
+    Partner.objects.bulk_create(new_partners, batch_size=500)
+    ctx.partners = list(Partner.objects.order_by("pk"))
+
+    through = Partner.fields_of_action.through
+    already = set(through.objects.values_list("partner_id", flat=True))
+    through.objects.bulk_create(
+        [
+            through(partner_id=partner.pk, fieldofaction_id=field_of_action.pk)
+            for partner in ctx.partners
+            if partner.pk not in already
+            for field_of_action in rng.sample(ctx.fields_of_action, rng.randint(1, 3))
+        ],
+        batch_size=2000,
+    )
+
+    user_model = get_user_model()
+    users, seats = [], []
+    ctx.bench_partner = next(
+        (p for p in ctx.partners if p.slug == BENCH_PARTNER_SLUG and p.is_active), None
+    ) or next(p for p in ctx.partners if p.is_active)
+    staff = user_model(
+        username=BENCH_STAFF_EMAIL,
+        email=BENCH_STAFF_EMAIL,
+        first_name="Agent",
+        last_name="du CCAS",
+        is_staff=True,
+        is_superuser=True,
+        password=ctx.password_hash,
+    )
+    bench_member = user_model(
+        username=BENCH_MEMBER_EMAIL,
+        email=BENCH_MEMBER_EMAIL,
+        first_name="Camille",
+        last_name="Membre",
+        password=ctx.password_hash,
+    )
+    users += [staff, bench_member]
+    seats.append((bench_member, ctx.bench_partner, Membership.Role.MANAGER))
+    for index, partner in enumerate(ctx.partners):
+        for seat in range(rng.choice([0, 1, 1, 2, 2, 2, 3, 4])):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            email = f"{slugify(first)}.{slugify(last)}.{index}-{seat}@{BENCH_DOMAIN}"
+            user = user_model(
+                username=email,
+                email=email,
+                first_name=first,
+                last_name=last,
+                password=ctx.password_hash,
+            )
+            users.append(user)
+            role = Membership.Role.MANAGER if seat == 0 else Membership.Role.MEMBER
+            seats.append((user, partner, role))
+    user_model.objects.bulk_create(users, batch_size=1000)
+    by_email = dict(user_model.objects.values_list("email", "pk"))
+    ctx.memberships = Membership.objects.bulk_create(
+        [
+            Membership(user_id=by_email[user.email], partner=partner, role=role)
+            for user, partner, role in seats
+        ],
+        batch_size=1000,
+    )
+    ctx.staff = user_model.objects.get(email=BENCH_STAFF_EMAIL)
+    ctx.bench_member = user_model.objects.get(email=BENCH_MEMBER_EMAIL)
+    ctx.say(
+        f"Partenaires : {len(ctx.partners)} ({len(new_partners)} ajoutés), "
+        f"{len(users)} comptes, {len(ctx.memberships)} rattachements."
+    )
+
+
+# --- actions (partners.Action, issue 3) ------------------------------------------------------
+
+
+def fill_actions(ctx: Context) -> None:
+    action_model = model("partners.Action")
+    if action_model is None:
+        ctx.say("Actions : modèle absent (partners.Action), partie sautée.")
+        return
+    ctx.say("Actions : le modèle existe mais ce remplissage ne le connaît pas encore.")
+
+
+# --- plenaries (issue 4) -----------------------------------------------------------------------
+
+
+def fill_plenaries(ctx: Context) -> None:
+    plenary_model = model("plenaries.Plenary")
+    if plenary_model is None:
+        ctx.say("Plénières : modèle absent (plenaries.Plenary), partie sautée.")
+        return
+    ctx.say("Plénières : le modèle existe mais ce remplissage ne le connaît pas encore.")
+
+
+# --- working groups (issue 5) ----------------------------------------------------------------
+
+
+def fill_workgroups(ctx: Context) -> None:
+    group_model = model("workgroups.WorkingGroup")
+    if group_model is None:
+        ctx.say("Groupes de travail : modèle absent (workgroups.WorkingGroup), partie sautée.")
+        return
+    ctx.say("Groupes de travail : le modèle existe mais ce remplissage ne le connaît pas encore.")
