@@ -126,3 +126,89 @@ class AccessRequestFactory(factory.django.DjangoModelFactory):
     full_name = "Camille Martin"
     email = factory.Sequence(lambda n: f"demande{n}@exemple.fr")
     partner = factory.SubFactory(PartnerFactory)
+
+
+# --- plenaries -------------------------------------------------------------------------------
+
+from plenaries.models import (  # noqa: E402
+    AgendaItem,
+    Attendance,
+    Decision,
+    Plenary,
+    Registration,
+    Theme,
+    semester_of,
+)
+
+
+def _plenary_date(n: int) -> datetime.date:
+    # One semester after another, from the first semester of 2010 on.
+    return datetime.date(2010 + n // 2, 3 if n % 2 == 0 else 10, 12)
+
+
+class PlenaryFactory(factory.django.DjangoModelFactory):
+    """A plenary of a semester of its own; held when its date is past, convened otherwise."""
+
+    class Meta:
+        model = Plenary
+
+    date = factory.Sequence(_plenary_date)
+    year = factory.LazyAttribute(lambda o: semester_of(o.date)[0])
+    semester = factory.LazyAttribute(lambda o: semester_of(o.date)[1])
+    place = "Salle des fêtes de l'Hôtel de Ville"
+    address = "11 rue Georges Ditsch, 57100 Thionville"
+    status = factory.LazyAttribute(
+        lambda o: Plenary.Status.HELD if o.date < timezone.localdate() else Plenary.Status.CONVENED
+    )
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    plenary = factory.SubFactory(PlenaryFactory)
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Point {n} de l'ordre du jour")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    plenary = factory.SubFactory(PlenaryFactory)
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Décision {n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    """A current priority theme adopted by a held plenary."""
+
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda n: f"Thème prioritaire {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    description = "Les partenaires y travaillent ensemble."
+    plenary = factory.SubFactory(PlenaryFactory)
+    adopted_at = factory.LazyAttribute(lambda o: o.plenary.date if o.plenary else None)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    plenary = factory.SubFactory(PlenaryFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    answer = Registration.Answer.ATTENDING
+    attendee_count = 1
+    attendee_names = "Camille Martin"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    plenary = factory.SubFactory(PlenaryFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    status = Attendance.Status.PRESENT
+    persons_present = "Camille Martin"
