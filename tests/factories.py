@@ -9,6 +9,8 @@ from django.utils.text import slugify
 
 from partners.models import (
     AccessRequest,
+    Action,
+    ActionTransition,
     Charter,
     FieldOfAction,
     Invitation,
@@ -212,3 +214,57 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     status = Attendance.Status.PRESENT
     persons_present = "Camille Martin"
+
+
+# --- showcase of actions (partners.Action) ---------------------------------------------------
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """A published upcoming event by default; pass status=Action.Status.DRAFT (etc.) for the
+    other steps of moderation."""
+
+    class Meta:
+        model = Action
+        skip_postgeneration_save = True
+
+    partner = factory.SubFactory(PartnerFactory)
+    title = factory.Sequence(lambda n: f"Action solidaire {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Un après-midi d'échanges ouvert à tous."
+    body = "Venez **nombreux**."
+    kind = Action.Kind.EVENT
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(
+            hour=14, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(
+        lambda o: o.starts_at + datetime.timedelta(hours=3) if o.starts_at else None
+    )
+    place_name = "Salle des fêtes"
+    address = "1 place de l'Exemple"
+    postal_code = "57100"
+    city = "Thionville"
+    status = Action.Status.PUBLISHED
+    published_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Action.Status.PUBLISHED else None
+    )
+
+    @factory.post_generation
+    def fields_of_action(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.fields_of_action.set(extracted)
+
+    @factory.post_generation
+    def co_organisers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.co_organisers.set(extracted)
+
+
+class ActionTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionTransition
+
+    action = factory.SubFactory(ActionFactory)
+    from_status = Action.Status.DRAFT
+    to_status = Action.Status.SUBMITTED

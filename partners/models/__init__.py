@@ -1,3 +1,4 @@
+from .action import Action, ActionTransition
 from .charter import Charter, Signature
 from .membership import AccessRequest, Invitation, Membership
 from .partner import Partner
@@ -5,6 +6,8 @@ from .taxonomy import FieldOfAction, Neighbourhood
 
 __all__ = [
     "AccessRequest",
+    "Action",
+    "ActionTransition",
     "Charter",
     "FieldOfAction",
     "Invitation",
