@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,6 +13,8 @@ from partners.exports import DIRECTORY_HEADER, csv_response, directory_rows
 from partners.images import SafeImageField
 from partners.models import (
     AccessRequest,
+    Action,
+    ActionTransition,
     Charter,
     FieldOfAction,
     Invitation,
@@ -232,4 +238,180 @@ class AccessRequestAdmin(admin.ModelAdmin):
         if done:
             self.message_user(
                 request, ngettext("%d demande traitée.", "%d demandes traitées.", done) % done
+            )
+
+
+# --- Showcase of actions: the CCAS's moderation queue ------------------------------------------
+
+
+class ModerationActionForm(helpers.ActionForm):
+    """The bulk-action bar with a message: required to request changes or to reject."""
+
+    message = forms.CharField(
+        label=_("Message au partenaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Obligatoire pour demander des modifications ou refuser."),
+    )
+
+
+class ActionTransitionInline(admin.TabularInline):
+    model = ActionTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "message"]
+    readonly_fields = fields
+    verbose_name_plural = _("historique de modération")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+MODERATION_SERVICES = {
+    "submit": lambda *, action, by, message: services.action_submit(action=action, by=by),
+    "publish": services.action_publish,
+    "request_changes": services.action_request_changes,
+    "reject": services.action_reject,
+}
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "partner",
+        "kind",
+        "status",
+        "starts_at",
+        "submitted_at",
+        "published_at",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        ("partner", admin.RelatedOnlyFieldListFilter),
+        "fields_of_action",
+        "partner__is_trusted",
+    ]
+    search_fields = ["title", "slug", "partner__name", "search_text"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner", "co_organisers"]
+    filter_horizontal = ["fields_of_action"]
+    inlines = [ActionTransitionInline]
+    action_form = ModerationActionForm
+    actions = ["publish_selected", "request_changes_selected", "reject_selected"]
+    date_hierarchy = "starts_at"
+    readonly_fields = [
+        "status",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "published_at",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (_("Modération"), {"fields": ["status", "submitted_at", "published_at"]}),
+        (
+            None,
+            {"fields": ["partner", "co_organisers", "kind", "title", "slug", "summary", "body"]},
+        ),
+        (_("Classement"), {"fields": ["fields_of_action"]}),
+        (
+            _("Quand et où"),
+            {
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "place_name",
+                    "address",
+                    "postal_code",
+                    "city",
+                    "is_accessible",
+                ]
+            },
+        ),
+        (_("Public et contact"), {"fields": ["audience", "contact", "registration_url"]}),
+        (_("Image"), {"fields": ["image", "image_alt"]}),
+        (_("Suivi"), {"fields": ["created_by", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # The queue first: submitted actions, the oldest submission first.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                queue=Case(
+                    When(status=Action.Status.SUBMITTED, then=Value(0)),
+                    When(status=Action.Status.CHANGES_REQUESTED, then=Value(1)),
+                    default=Value(2),
+                )
+            )
+            .order_by("queue", "submitted_at", "-pk")
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            return SafeImageField(
+                label=db_field.verbose_name,
+                required=False,
+                widget=AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Written through the services so that the history is kept; the many-to-many fields
+        # are saved by save_related() right after.
+        if change:
+            services.action_update(action=obj, by=request.user)
+        else:
+            services.action_create(action=obj, by=request.user)
+
+    def response_change(self, request, obj):
+        decision = request.POST.get("_moderation")
+        if decision in MODERATION_SERVICES:
+            self._moderate(request, [obj], decision, request.POST.get("moderation_message", ""))
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            action = Action.objects.filter(pk=object_id).first()
+            if action is not None:
+                extra_context["moderation_choices"] = services.action_allowed_transitions(
+                    action
+                ) - {"submit"}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Publier les actions sélectionnées"))
+    def publish_selected(self, request, queryset):
+        self._moderate(request, queryset, "publish", request.POST.get("message", ""))
+
+    @admin.action(description=_("Demander des modifications (avec le message)"))
+    def request_changes_selected(self, request, queryset):
+        self._moderate(request, queryset, "request_changes", request.POST.get("message", ""))
+
+    @admin.action(description=_("Refuser les actions sélectionnées (avec le message)"))
+    def reject_selected(self, request, queryset):
+        self._moderate(request, queryset, "reject", request.POST.get("message", ""))
+
+    def _moderate(self, request, actions, decision, message):
+        service = MODERATION_SERVICES[decision]
+        done = 0
+        for action in actions:
+            try:
+                service(action=action, by=request.user, message=message)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{action} : {' '.join(error.messages)}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%d action traitée.", "%d actions traitées.", done) % done,
+                messages.SUCCESS,
             )

@@ -12,7 +12,14 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from partners.images import clean_image_upload
-from partners.models import FieldOfAction, Membership, Neighbourhood, Partner
+from partners.models import (
+    Action,
+    ActionTransition,
+    FieldOfAction,
+    Membership,
+    Neighbourhood,
+    Partner,
+)
 
 DEMO_PASSWORD = "utopia-demo-2026"
 DEMO_DOMAIN = "demo.utopia.test"
@@ -185,4 +192,234 @@ def load(*, stdout) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(user=user, partner=partner, defaults={"role": role})
+    load_actions(staff=staff)
     stdout.write("Partenaires : fiches de démonstration et comptes de démonstration prêts.")
+    stdout.write(
+        f"Actions : {Action.objects.published().count()} publiées, "
+        f"{Action.objects.filter(status=Action.Status.SUBMITTED).count()} à relire dans le back-office."
+    )
+
+
+# --- Showcase of actions -------------------------------------------------------------------
+
+# (slug, partner, kind, title, summary, days from today, start hour, hours long, status,
+#  fields, colour of the generated picture, extra fields)
+DEMO_ACTIONS = [
+    (
+        "petit-dejeuner-solidaire",
+        "emergence",
+        Action.Kind.EVENT,
+        "Petit déjeuner solidaire",
+        "Un petit déjeuner offert et un temps d'échange avec les travailleurs sociaux.",
+        5,
+        8,
+        2,
+        Action.Status.PUBLISHED,
+        ["logement-hebergement", "lien-social"],
+        (163, 21, 29),
+        {"audience": "Toute personne sans domicile ou mal logée", "is_accessible": True},
+    ),
+    (
+        "formation-premiers-secours",
+        "croix-rouge-francaise",
+        Action.Kind.EVENT,
+        "Formation aux premiers secours (PSC1)",
+        "Une journée pour apprendre les gestes qui sauvent, ouverte aux bénévoles du réseau.",
+        12,
+        9,
+        8,
+        Action.Status.PUBLISHED,
+        ["sante-addictions"],
+        (200, 16, 46),
+        {"registration_url": f"https://{DEMO_DOMAIN}/inscription-psc1", "is_accessible": True},
+    ),
+    (
+        "forum-emploi-jeunes",
+        "mission-locale",
+        Action.Kind.EVENT,
+        "Forum de l'emploi des jeunes",
+        "Employeurs, centres de formation et associations rencontrent les 16-25 ans.",
+        20,
+        10,
+        6,
+        Action.Status.PUBLISHED,
+        ["insertion-emploi", "enfance-jeunesse-familles"],
+        (0, 110, 80),
+        {"co_organisers": ["ccas-de-la-ville-de-thionville"], "audience": "Jeunes de 16 à 25 ans"},
+    ),
+    (
+        "permanence-acces-aux-droits",
+        "ccas-de-la-ville-de-thionville",
+        Action.Kind.SERVICE,
+        "Permanence d'accès aux droits",
+        "Chaque mardi matin, sans rendez-vous : aide aux démarches et orientation.",
+        None,
+        None,
+        None,
+        Action.Status.PUBLISHED,
+        ["acces-aux-droits"],
+        None,
+        {"is_accessible": True},
+    ),
+    (
+        "benevoles-accompagnement-scolaire",
+        "athenes",
+        Action.Kind.VOLUNTEERING,
+        "Bénévoles pour l'accompagnement scolaire",
+        "Une heure par semaine pour aider un élève du quartier Saint-Pierre dans ses devoirs.",
+        None,
+        None,
+        None,
+        Action.Status.PUBLISHED,
+        ["enfance-jeunesse-familles", "lien-social"],
+        (90, 60, 140),
+        {},
+    ),
+    (
+        "braderie-solidaire-automne",
+        "secours-populaire-francais",
+        Action.Kind.EVENT,
+        "Braderie solidaire d'automne",
+        "Vêtements, jouets et livres à petits prix : les bénéfices financent les vacances d'enfants.",
+        -30,
+        9,
+        8,
+        Action.Status.PUBLISHED,
+        ["alimentation-aide-materielle"],
+        None,
+        {},
+    ),
+    (
+        "collecte-vetements-hiver",
+        "emergence",
+        Action.Kind.EVENT,
+        "Collecte de vêtements d'hiver",
+        "Déposez manteaux, gants et couvertures à l'accueil de jour.",
+        30,
+        9,
+        8,
+        Action.Status.SUBMITTED,
+        ["alimentation-aide-materielle"],
+        None,
+        {},
+    ),
+    (
+        "atelier-cuisine-petit-budget",
+        "emergence",
+        Action.Kind.EVENT,
+        "Atelier cuisine à petit budget",
+        "Cuisiner équilibré avec les produits de l'épicerie sociale.",
+        15,
+        14,
+        3,
+        Action.Status.CHANGES_REQUESTED,
+        ["alimentation-aide-materielle"],
+        None,
+        {},
+    ),
+    (
+        "portes-ouvertes-accueil-de-jour",
+        "emergence",
+        Action.Kind.EVENT,
+        "Portes ouvertes de l'accueil de jour",
+        "Découvrir l'accueil de jour et rencontrer l'équipe.",
+        40,
+        14,
+        3,
+        Action.Status.DRAFT,
+        ["logement-hebergement"],
+        None,
+        {},
+    ),
+]
+
+
+def demo_picture(text: str, colour: tuple[int, int, int]) -> ContentFile:
+    """A plain generated picture (the demo downloads nothing)."""
+    image = Image.new("RGB", (1200, 800), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 60, 1140, 740), outline=(255, 255, 255), width=10)
+    draw.text((600, 400), text, fill=(255, 255, 255), anchor="mm", font_size=64)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    upload = ContentFile(buffer.getvalue(), name="action.png")
+    return clean_image_upload(upload)
+
+
+def load_actions(*, staff) -> None:
+    member_of = {
+        membership.partner.slug: membership.user
+        for membership in Membership.objects.select_related("partner", "user").filter(
+            user__email__endswith=f"@{DEMO_DOMAIN}"
+        )
+    }
+    today = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    for (
+        slug,
+        partner_slug,
+        kind,
+        title,
+        summary,
+        days,
+        hour,
+        hours,
+        status,
+        fields,
+        colour,
+        extra,
+    ) in DEMO_ACTIONS:
+        partner = Partner.objects.filter(slug=partner_slug).first()
+        if partner is None or Action.objects.filter(slug=slug).exists():
+            continue
+        extra = dict(extra)
+        co_organisers = extra.pop("co_organisers", [])
+        starts_at = ends_at = None
+        if days is not None:
+            starts_at = (today + timezone.timedelta(days=days)).replace(hour=hour)
+            ends_at = starts_at + timezone.timedelta(hours=hours)
+        author = member_of.get(partner_slug, staff)
+        action = Action(
+            partner=partner,
+            slug=slug,
+            kind=kind,
+            title=title,
+            summary=summary,
+            body=f"{summary}\n\n- entrée libre ;\n- renseignements auprès de **{partner.name}**.",
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place_name=partner.address or "Hôtel de Ville",
+            address=partner.address,
+            postal_code="57100",
+            city="Thionville",
+            contact=partner.phone or partner.email,
+            created_by=author,
+            **extra,
+        )
+        if colour:
+            action.image = demo_picture(title.split(" ")[0], colour)
+            action.image_alt = f"Affiche de l'action « {title} »"
+        now = timezone.now()
+        steps = [("", Action.Status.DRAFT, author, "")]
+        if status != Action.Status.DRAFT:
+            steps.append((Action.Status.DRAFT, Action.Status.SUBMITTED, author, ""))
+            action.submitted_at = now
+        if status == Action.Status.PUBLISHED:
+            steps.append((Action.Status.SUBMITTED, status, staff, ""))
+            action.published_at = now
+        elif status == Action.Status.CHANGES_REQUESTED:
+            steps.append(
+                (
+                    Action.Status.SUBMITTED,
+                    status,
+                    staff,
+                    "Merci de préciser le lieu exact et le nombre de places.",
+                )
+            )
+        action.status = status
+        action.save()
+        action.fields_of_action.set(FieldOfAction.objects.filter(slug__in=fields))
+        action.co_organisers.set(Partner.objects.filter(slug__in=co_organisers))
+        ActionTransition.objects.bulk_create(
+            ActionTransition(action=action, from_status=a, to_status=b, by=by, message=message)
+            for a, b, by, message in steps
+        )

@@ -3,10 +3,12 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from partners.images import SafeImageField
-from partners.models import AccessRequest, Membership, Partner
+from partners.models import AccessRequest, Action, Membership, Partner
+from partners.models.action import RESERVED_SLUGS
 from partners.validators import validate_siren
 
 
@@ -229,3 +231,168 @@ class AccessRequestForm(forms.ModelForm):
     @property
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME_INPUT_FORMATS = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's own date and time picker; typing "25/12/2026 14:00" works too."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_FORMAT)
+
+
+class AccessibilitySelect(forms.NullBooleanSelect):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Je ne sais pas")), ("true", _("Oui")), ("false", _("Non"))]
+
+
+class ActionForm(forms.ModelForm):
+    """What a member writes about one of their partner's actions. Saving keeps it as a draft
+    (or sends an edited published action back to review): see services.action_update."""
+
+    image = SafeImageField(
+        label=_("Image"),
+        required=False,
+        help_text=_("Facultative. JPEG, PNG ou WebP ; 5 Mo et 25 millions de pixels au plus."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Début"),
+        required=False,
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput,
+        help_text=_("Date et heure, obligatoires pour un événement."),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Fin"),
+        required=False,
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput,
+        help_text=_("Facultative ; jamais avant le début."),
+    )
+    is_accessible = forms.NullBooleanField(
+        label=_("Accessible aux personnes à mobilité réduite"),
+        required=False,
+        widget=AccessibilitySelect,
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "partner",
+            "kind",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "fields_of_action",
+            "co_organisers",
+            "starts_at",
+            "ends_at",
+            "place_name",
+            "address",
+            "postal_code",
+            "city",
+            "is_accessible",
+            "audience",
+            "contact",
+            "registration_url",
+            "image",
+            "image_alt",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "fields_of_action": forms.CheckboxSelectMultiple,
+            "co_organisers": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "slug": _(
+                "Facultatif : la fin de l'adresse de la page, en minuscules et tirets. "
+                "Laissé vide, il est tiré du titre."
+            ),
+            "co_organisers": _(
+                "Les partenaires qui organisent l'action avec vous (Ctrl ou Cmd pour en choisir plusieurs)."
+            ),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        partners = Partner.objects.active()
+        if self.instance.pk:
+            # An action stays with its partner: staff may move it in the back-office.
+            self.fields["partner"].disabled = True
+            self.fields["partner"].queryset = Partner.objects.filter(pk=self.instance.partner_id)
+        elif user is not None and not user.is_staff:
+            partners = partners.filter(memberships__user=user)
+            self.fields["partner"].queryset = partners
+            if partners.count() == 1:
+                self.fields["partner"].initial = partners.first().pk
+        else:
+            self.fields["partner"].queryset = partners
+        self.fields["partner"].empty_label = None
+        self.fields["co_organisers"].queryset = Partner.objects.active()
+        self.fields["co_organisers"].required = False
+        self.fields["contact"].widget.attrs["autocomplete"] = "off"
+        self.fields["postal_code"].widget.attrs["autocomplete"] = "postal-code"
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("L'action"), "partner", "kind", "title", "slug", "summary", "body"),
+            Fieldset(_("Classement"), "fields_of_action", "co_organisers"),
+            Fieldset(_("Quand"), "starts_at", "ends_at"),
+            Fieldset(_("Où"), "place_name", "address", "postal_code", "city", "is_accessible"),
+            Fieldset(
+                _("Pour qui, et comment participer"), "audience", "contact", "registration_url"
+            ),
+            Fieldset(_("Image"), "image", "image_alt"),
+            Submit("submit", _("Enregistrer et prévisualiser")),
+        )
+
+    def clean_is_accessible(self):
+        value = self.cleaned_data.get("is_accessible")
+        return value if value in (True, False) else None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if end and not start:
+            self.add_error("starts_at", _("Indiquez le début : une fin demande un début."))
+        elif start and end and end < start:
+            self.add_error("ends_at", _("La fin ne peut pas précéder le début."))
+        if (
+            cleaned.get("kind") == Action.Kind.EVENT
+            and not start
+            and "starts_at" not in self.errors
+        ):
+            self.add_error("starts_at", _("Un événement a une date et une heure de début."))
+        if cleaned.get("image") and not (cleaned.get("image_alt") or "").strip():
+            self.add_error(
+                "image_alt",
+                _(
+                    "Décrivez l'image en quelques mots : ce texte la remplace pour qui ne la voit pas."
+                ),
+            )
+        if not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = self._free_slug(cleaned["title"])
+            self.instance.slug = cleaned["slug"]
+        return cleaned
+
+    def _free_slug(self, title: str) -> str:
+        base = slugify(title)[:200] or "action"
+        if base in RESERVED_SLUGS:
+            base = f"{base}-action"
+        taken = set(
+            Action.objects.filter(slug__startswith=base)
+            .exclude(pk=self.instance.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug

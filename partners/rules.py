@@ -42,8 +42,29 @@ def is_network_member(user) -> bool:
     return bool(member_partner_ids(user))
 
 
+@rules.predicate
+def is_action_owner_member(user, action) -> bool:
+    """Member of the partner that runs the action (they write it and answer for it)."""
+    return action is not None and action.partner_id in member_partner_ids(user)
+
+
+@rules.predicate
+def is_action_co_organiser_member(user, action) -> bool:
+    """Member of a co-organiser: sees the action and its moderation, does not edit it."""
+    if action is None:
+        return False
+    mine = member_partner_ids(user)
+    return bool(mine) and any(p.pk in mine for p in action.co_organisers.all())
+
+
 is_staff = rules.is_staff
 
 rules.add_perm("partners.edit_partner_page", is_staff | is_partner_member)
 rules.add_perm("partners.invite_to_partner", is_staff | is_partner_manager)
 rules.add_perm("partners.view_network", is_staff | is_network_member)
+rules.add_perm("partners.post_action", is_staff | is_network_member)
+rules.add_perm("partners.edit_action", is_staff | is_action_owner_member)
+rules.add_perm(
+    "partners.view_action_moderation",
+    is_staff | is_action_owner_member | is_action_co_organiser_member,
+)

@@ -10,8 +10,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.mail import absolute_url, send_templated_email, staff_recipients
-from partners.models import AccessRequest, Invitation, Membership, Partner
+from partners.mail import (
+    absolute_url,
+    partner_member_emails,
+    send_templated_email,
+    staff_recipients,
+)
+from partners.models import (
+    AccessRequest,
+    Action,
+    ActionTransition,
+    Invitation,
+    Membership,
+    Partner,
+)
 
 User = get_user_model()
 
@@ -195,3 +207,238 @@ def access_request_refuse(*, access_request: AccessRequest, by) -> AccessRequest
         )
     )
     return access_request
+
+
+# --- Showcase of actions: posting and moderation ---------------------------------------------
+#
+# draft ──submit──▶ submitted ──publish──▶ published
+#                      │  ▲                   │
+#      request_changes │  │ submit            │ edited by an untrusted partner: back to
+#                      ▼  │                   │ submitted; request_changes or reject by staff
+#               changes_requested             ▼
+#                      reject ──────────▶ rejected (final)
+#
+# A published action leaves the public list by itself once it is over (Action.objects.past()).
+
+Status = Action.Status
+
+# transition -> (statuses it may start from, status it leads to, refusal message)
+ACTION_TRANSITIONS = {
+    "submit": (
+        {Status.DRAFT, Status.CHANGES_REQUESTED},
+        Status.SUBMITTED,
+        _(
+            "Seul un brouillon ou une action à modifier peut être soumis ; cette action est « %(status)s »."
+        ),
+    ),
+    "publish": (
+        {Status.SUBMITTED},
+        Status.PUBLISHED,
+        _(
+            "Seule une action en attente de relecture peut être publiée ; cette action est « %(status)s »."
+        ),
+    ),
+    "request_changes": (
+        {Status.SUBMITTED, Status.PUBLISHED},
+        Status.CHANGES_REQUESTED,
+        _(
+            "On ne peut demander des modifications que pour une action en attente de relecture ou publiée ; cette action est « %(status)s »."
+        ),
+    ),
+    "reject": (
+        {Status.SUBMITTED, Status.PUBLISHED},
+        Status.REJECTED,
+        _(
+            "Seule une action en attente de relecture ou publiée peut être refusée ; cette action est « %(status)s »."
+        ),
+    ),
+}
+EDITABLE_STATUSES = {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.PUBLISHED}
+
+
+def action_allowed_transitions(action: Action) -> set[str]:
+    """The transitions that the action's current status allows (for buttons and admin)."""
+    return {
+        name
+        for name, (sources, _to, _msg) in ACTION_TRANSITIONS.items()
+        if action.status in sources
+    }
+
+
+def _check_transition(action: Action, name: str) -> str:
+    sources, target, refusal = ACTION_TRANSITIONS[name]
+    if action.status not in sources:
+        raise ValidationError(refusal % {"status": action.get_status_display()}, code="illegal")
+    return target
+
+
+def _check_member(action: Action, by) -> None:
+    if by is None or not by.has_perm("partners.edit_action", action):
+        raise ValidationError(
+            _("Vous ne pouvez pas modifier ni soumettre une action d'un autre partenaire."),
+            code="forbidden",
+        )
+
+
+def _check_staff(by) -> None:
+    if by is None or not by.is_staff:
+        raise ValidationError(
+            _("Seule l'équipe du CCAS peut modérer les actions."), code="forbidden"
+        )
+
+
+def _record(action: Action, *, to: str, by, message: str = "") -> ActionTransition:
+    """Move the action to `to` and keep the step in its history."""
+    step = ActionTransition(
+        action=action, from_status=action.status, to_status=to, by=by, message=message
+    )
+    now = timezone.now()
+    action.status = to
+    if to == Status.SUBMITTED:
+        action.submitted_at = now
+    if to == Status.PUBLISHED and action.published_at is None:
+        action.published_at = now
+    action.full_clean()
+    action.save()
+    step.at = now
+    step.full_clean()
+    step.save()
+    return step
+
+
+def _lock(action: Action) -> Action:
+    """The row as it is in the database, locked until the transaction ends, with the form's
+    unsaved changes set aside: a decision is taken on what is stored."""
+    return Action.objects.select_for_update().select_related("partner").get(pk=action.pk)
+
+
+def _notify_staff_of_submission(action: Action) -> None:
+    link = absolute_url(reverse("admin:partners_action_change", kwargs={"object_id": action.pk}))
+    transaction.on_commit(
+        lambda: send_templated_email(
+            template="action_submitted",
+            context={"action": action, "link": link},
+            to=staff_recipients(),
+        )
+    )
+
+
+def _notify_members_of_decision(action: Action, step: ActionTransition) -> None:
+    context = {
+        "action": action,
+        "step": step,
+        "manage_link": absolute_url(action.get_manage_url()),
+        "public_link": absolute_url(action.get_absolute_url()),
+    }
+    recipients = partner_member_emails(action.partner)
+    transaction.on_commit(
+        lambda: send_templated_email(template="action_decided", context=context, to=recipients)
+    )
+
+
+@transaction.atomic
+def action_create(*, action: Action, by, fields_of_action=None, co_organisers=None) -> Action:
+    """A member starts an action for their partner (the form has set its fields): a draft."""
+    _check_member(action, by)
+    action.status = Status.DRAFT
+    action.created_by = by
+    action.full_clean()
+    action.save()
+    _set_relations(action, fields_of_action, co_organisers)
+    ActionTransition.objects.create(action=action, from_status="", to_status=Status.DRAFT, by=by)
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: Action, by, fields_of_action=None, co_organisers=None) -> Action:
+    """Save an edited action. A member editing a published action sends it back to review,
+    unless staff have marked the partner as trusted; staff edits never change the status."""
+    stored = _lock(action)
+    if stored.partner_id != action.partner_id and not by.is_staff:
+        raise ValidationError(
+            _("Une action ne change pas de partenaire ; demandez-le au CCAS."), code="forbidden"
+        )
+    _check_member(stored, by)
+    if stored.status not in EDITABLE_STATUSES and not by.is_staff:
+        raise ValidationError(_("Une action refusée ne peut plus être modifiée."), code="illegal")
+    action.status = stored.status
+    action.published_at = stored.published_at
+    action.full_clean()
+    action.save()
+    _set_relations(action, fields_of_action, co_organisers)
+    if stored.status == Status.PUBLISHED and not by.is_staff:
+        if action.partner.is_trusted:
+            ActionTransition.objects.create(
+                action=action,
+                from_status=Status.PUBLISHED,
+                to_status=Status.PUBLISHED,
+                by=by,
+                message=_("Modifiée par un partenaire de confiance : reste publiée."),
+            )
+        else:
+            _record(
+                action,
+                to=Status.SUBMITTED,
+                by=by,
+                message=_("Modifiée après publication : renvoyée en relecture."),
+            )
+            _notify_staff_of_submission(action)
+    return action
+
+
+def _set_relations(action: Action, fields_of_action, co_organisers) -> None:
+    if fields_of_action is not None:
+        action.fields_of_action.set(fields_of_action)
+    if co_organisers is not None:
+        action.co_organisers.set([p for p in co_organisers if p.pk != action.partner_id])
+
+
+@transaction.atomic
+def action_submit(*, action: Action, by) -> Action:
+    """The partner asks the CCAS to publish the action (first time or after changes)."""
+    action = _lock(action)
+    _check_member(action, by)
+    target = _check_transition(action, "submit")
+    _record(action, to=target, by=by)
+    _notify_staff_of_submission(action)
+    return action
+
+
+@transaction.atomic
+def action_publish(*, action: Action, by, message: str = "") -> Action:
+    action = _lock(action)
+    _check_staff(by)
+    target = _check_transition(action, "publish")
+    step = _record(action, to=target, by=by, message=message.strip())
+    _notify_members_of_decision(action, step)
+    return action
+
+
+@transaction.atomic
+def action_request_changes(*, action: Action, by, message: str) -> Action:
+    action = _lock(action)
+    _check_staff(by)
+    target = _check_transition(action, "request_changes")
+    if not (message or "").strip():
+        raise ValidationError(
+            _("Expliquez au partenaire ce qu'il doit modifier : le message est obligatoire."),
+            code="message_required",
+        )
+    step = _record(action, to=target, by=by, message=message.strip())
+    _notify_members_of_decision(action, step)
+    return action
+
+
+@transaction.atomic
+def action_reject(*, action: Action, by, message: str) -> Action:
+    action = _lock(action)
+    _check_staff(by)
+    target = _check_transition(action, "reject")
+    if not (message or "").strip():
+        raise ValidationError(
+            _("Donnez au partenaire la raison du refus : le message est obligatoire."),
+            code="message_required",
+        )
+    step = _record(action, to=target, by=by, message=message.strip())
+    _notify_members_of_decision(action, step)
+    return action

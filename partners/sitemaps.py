@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from partners.models import Partner
+from partners.models import Action, Partner
 
 
 class PartnerSitemap(Sitemap):
@@ -12,3 +12,16 @@ class PartnerSitemap(Sitemap):
 
     def lastmod(self, partner):
         return partner.updated_at
+
+
+class ActionSitemap(Sitemap):
+    """Published actions only: drafts, submitted and rejected ones are never listed."""
+
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return Action.objects.published().only("slug", "updated_at").order_by("-published_at", "pk")
+
+    def lastmod(self, action):
+        return action.updated_at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import feeds, views
 
 app_name = "partners"
 
@@ -11,4 +11,19 @@ urlpatterns = [
     path("partenaires/<slug:slug>/modifier/", views.PartnerUpdateView.as_view(), name="update"),
     path("partenaires/<slug:slug>/inviter/", views.InvitationCreateView.as_view(), name="invite"),
     path("demande-acces/", views.AccessRequestView.as_view(), name="access_request"),
+    # The showcase of actions: public pages and feeds...
+    path("actions/", views.ActionListView.as_view(), name="action_list"),
+    path("actions/flux/", feeds.ActionAtomFeed(), name="action_feed"),
+    path("actions/calendrier.ics", feeds.action_calendar, name="action_ical"),
+    path("actions/<slug:slug>/", views.ActionDetailView.as_view(), name="action_detail"),
+    # ...and the members' pages, under "Mon espace" (never cached, never indexed).
+    path("mon-espace/actions/", views.ActionMineView.as_view(), name="action_mine"),
+    path("mon-espace/actions/nouvelle/", views.ActionCreateView.as_view(), name="action_create"),
+    path("mon-espace/actions/<int:pk>/", views.ActionManageView.as_view(), name="action_manage"),
+    path(
+        "mon-espace/actions/<int:pk>/modifier/",
+        views.ActionUpdateView.as_view(),
+        name="action_update",
+    ),
+    path("mon-espace/actions/<int:pk>/soumettre/", views.action_submit, name="action_submit"),
 ]

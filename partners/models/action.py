@@ -7,10 +7,12 @@ action_publish...), which also record each step in ActionTransition.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partners import search
@@ -21,6 +23,8 @@ from .partner import Partner
 from .taxonomy import FieldOfAction
 
 THUMBNAIL_SIDE = 640
+# Slugs that would hide a page of the showcase behind an action (/actions/flux/).
+RESERVED_SLUGS = {"flux", "nouvelle", "calendrier"}
 
 
 def start_of_today() -> datetime.datetime:
@@ -260,6 +264,12 @@ class Action(models.Model):
     def get_absolute_url(self):
         return reverse("partners:action_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("Cet identifiant d'URL est réservé : choisissez-en un autre.")}
+            )
+
     def get_manage_url(self):
         return reverse("partners:action_manage", kwargs={"pk": self.pk})
 
@@ -276,6 +286,23 @@ class Action(models.Model):
         self.image.seek(0)
         self.thumbnail = clean_image_upload(self.image, max_side=THUMBNAIL_SIDE)
         self.image.seek(0)
+
+    @property
+    def dates_display(self) -> str:
+        """ "samedi 12 décembre 2026, 14h00 à 17h00", in the site's time zone."""
+        if self.starts_at is None:
+            return ""
+        start = timezone.localtime(self.starts_at)
+        text = date_format(start, "l j F Y, H\\hi")
+        if self.ends_at:
+            end = timezone.localtime(self.ends_at)
+            if end.date() == start.date():
+                return _("%(start)s à %(end)s") % {"start": text, "end": date_format(end, "H\\hi")}
+            return _("du %(start)s au %(end)s") % {
+                "start": text,
+                "end": date_format(end, "l j F Y, H\\hi"),
+            }
+        return text
 
     @property
     def is_published(self) -> bool:

@@ -69,3 +69,43 @@ def query_with(context, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def action_image(action, box: int = 640, css_class: str = "action-image", lazy: bool = True):
+    """An action's picture: the thumbnail for boxes up to its size, the full image above,
+    with width and height set (no layout shift) and lazy loading below the fold."""
+    if not action.image:
+        return ""
+    if action.thumbnail and box <= max(action.thumbnail_width or 0, action.thumbnail_height or 0):
+        field, width, height = action.thumbnail, action.thumbnail_width, action.thumbnail_height
+    else:
+        field, width, height = action.image, action.image_width, action.image_height
+    width, height = scaled(width, height, box)
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" class="{}"{}>',
+        field.url,
+        action.image_alt,
+        width,
+        height,
+        css_class,
+        mark_safe(' loading="lazy" decoding="async"') if lazy else "",
+    )
+
+
+STATUS_BADGES = {
+    "draft": "neutral",
+    "submitted": "warn",
+    "changes_requested": "bad",
+    "published": "ok",
+    "rejected": "bad",
+}
+
+
+@register.simple_tag
+def action_status(action):
+    return format_html(
+        '<span class="status-badge status-badge--{}">{}</span>',
+        STATUS_BADGES.get(action.status, "neutral"),
+        action.get_status_display(),
+    )

@@ -145,12 +145,15 @@ def test_directory_query_count_does_not_grow_with_partners(
 def test_partner_page_query_count_does_not_grow_with_its_data(
     client, db, size, django_assert_num_queries
 ):
-    from tests.factories import SignatureFactory
+    from tests.factories import ActionFactory, SignatureFactory
 
     partner = PartnerFactory(fields_of_action=[FieldOfActionFactory() for _ in range(size)])
     for _ in range(size):
         SignatureFactory(partner=partner)
-    with django_assert_num_queries(3):
+        ActionFactory(partner=partner)
+        ActionFactory(co_organisers=[partner])
+    # partner, its fields, its signatures, then its upcoming actions (run or co-organised)
+    with django_assert_num_queries(4):
         response = client.get(partner.get_absolute_url())
     assert response.status_code == 200
 

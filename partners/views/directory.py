@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from partners import services
 from partners.filters import PartnerFilter
 from partners.forms import AccessRequestForm, InvitationAcceptForm, InvitationForm, PartnerPageForm
-from partners.models import Charter, Partner, Signature
+from partners.models import Action, Charter, Partner, Signature
 from partners.permissions import ScopedPermissionRequiredMixin
 
 
@@ -58,6 +58,9 @@ class PartnerListView(FilterView):
         return context
 
 
+PARTNER_PAGE_ACTIONS = 6
+
+
 class PartnerDetailView(DetailView):
     template_name = "partners/partner_detail.html"
     context_object_name = "partner"
@@ -79,6 +82,12 @@ class PartnerDetailView(DetailView):
         partner = self.object
         context["can_edit"] = self.request.user.has_perm("partners.edit_partner_page", partner)
         context["organization_jsonld"] = organization_jsonld(self.request, partner)
+        context["partner_actions"] = (
+            Action.objects.published()
+            .upcoming()
+            .involving(partner)
+            .select_related("partner")[:PARTNER_PAGE_ACTIONS]
+        )
         # Blocks from the apps above this one (its actions, groups, projects), wired by the
         # shell through settings so that this app imports none of them.
         context["extra_blocks"] = [

@@ -1,0 +1,137 @@
+"""Subscriptions to the showcase: an Atom feed for feed readers and an iCalendar feed
+(RFC 5545) for Thunderbird, Outlook or a phone. Both take the list's filters, so a partner can
+subscribe to its own actions, or a resident to one field of action."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event, Timezone
+
+from partners.filters import ActionFilter
+from partners.models import Action
+
+FEED_SIZE = 50
+CALENDAR_SIZE = 500
+
+
+def filtered_actions(request):
+    """Published actions with the list's filters (upcoming ones unless asked otherwise)."""
+    queryset = (
+        Action.objects.published().select_related("partner").prefetch_related("fields_of_action")
+    )
+    return ActionFilter(request.GET, queryset=queryset, request=request).qs
+
+
+class ActionAtomFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Actions des partenaires du réseau UTOPIA")
+    subtitle = _(
+        "Événements, services, projets et appels à bénévoles des partenaires du CCAS de Thionville."
+    )
+
+    # The feed object is shared by every request: the request travels as the feed's `obj`.
+    def get_object(self, request, *args, **kwargs):
+        return request
+
+    def link(self, request):
+        query = request.GET.urlencode()
+        return reverse("partners:action_list") + (f"?{query}" if query else "")
+
+    def feed_url(self, request):
+        return request.get_full_path()
+
+    def items(self, request):
+        return filtered_actions(request)[:FEED_SIZE]
+
+    def item_title(self, action):
+        return action.title
+
+    def item_description(self, action):
+        parts = [action.dates_display, action.summary]
+        return " — ".join(part for part in parts if part)
+
+    def item_link(self, action):
+        return action.get_absolute_url()
+
+    item_guid_is_permalink = False
+
+    def item_guid(self, action):
+        return f"tag:{site_host()},2026:{uid_for(action)}"
+
+    def item_pubdate(self, action):
+        return action.published_at
+
+    def item_updateddate(self, action):
+        return action.updated_at
+
+    def item_author_name(self, action):
+        return action.partner.name
+
+    def item_categories(self, action):
+        return [field.name for field in action.fields_of_action.all()]
+
+
+def site_host() -> str:
+    return urlsplit(settings.UTOPIA_SITE_URL).hostname or "utopia.invalid"
+
+
+def uid_for(action: Action) -> str:
+    """Stable across edits and slug changes: the row's id and the site's host."""
+    return f"action-{action.pk}@{site_host()}"
+
+
+@require_GET
+def action_calendar(request):
+    """The dated actions as an iCalendar file, times in Europe/Paris with its VTIMEZONE."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//CCAS de Thionville//UTOPIA//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("Actions du réseau UTOPIA"))
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    paris = timezone.get_default_timezone()
+    # Always described, even in an empty calendar, so clients never guess the zone.
+    calendar.add_component(Timezone.from_tzid(settings.TIME_ZONE))
+    now = timezone.now()
+    actions = filtered_actions(request).filter(starts_at__isnull=False)[:CALENDAR_SIZE]
+    for action in actions:
+        event = Event()
+        event.add("uid", uid_for(action))
+        event.add("dtstamp", now)
+        event.add("last-modified", action.updated_at)
+        event.add("created", action.created_at)
+        event.add("summary", action.title)
+        url = request.build_absolute_uri(action.get_absolute_url())
+        event.add("description", f"{action.summary}\n\n{url}")
+        event.add("url", url)
+        event.add("dtstart", action.starts_at.astimezone(paris))
+        end = action.ends_at or action.starts_at + datetime.timedelta(hours=1)
+        event.add("dtend", end.astimezone(paris))
+        location = ", ".join(
+            part
+            for part in (
+                action.place_name,
+                action.address,
+                f"{action.postal_code} {action.city}".strip(),
+            )
+            if part
+        )
+        if location:
+            event.add("location", location)
+        categories = [field.name for field in action.fields_of_action.all()]
+        if categories:
+            event.add("categories", categories)
+        event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="actions-utopia.ics"'
+    return response

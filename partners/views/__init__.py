@@ -1,0 +1,40 @@
+"""Views of the partners app: the directory and members' pages (directory.py) and the
+showcase of actions (actions.py)."""
+
+from .actions import (
+    ActionCreateView,
+    ActionDetailView,
+    ActionListView,
+    ActionManageView,
+    ActionMineView,
+    ActionUpdateView,
+    action_submit,
+)
+from .directory import (
+    AccessRequestView,
+    CharterView,
+    InvitationCreateView,
+    PartnerDetailView,
+    PartnerListView,
+    PartnerUpdateView,
+    invitation_accept,
+    organization_jsonld,
+)
+
+__all__ = [
+    "AccessRequestView",
+    "ActionCreateView",
+    "ActionDetailView",
+    "ActionListView",
+    "ActionManageView",
+    "ActionMineView",
+    "ActionUpdateView",
+    "CharterView",
+    "InvitationCreateView",
+    "PartnerDetailView",
+    "PartnerListView",
+    "PartnerUpdateView",
+    "action_submit",
+    "invitation_accept",
+    "organization_jsonld",
+]
