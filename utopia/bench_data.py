@@ -383,12 +383,164 @@ def fill_actions(ctx: Context) -> None:
 # --- plenaries (issue 4) -----------------------------------------------------------------------
 
 
+PLENARY_AGENDA = [
+    "Accueil par le CCAS et tour de table",
+    "Bilan des groupes de travail",
+    "Présentation des actions des partenaires",
+    "Thèmes prioritaires du semestre",
+    "Projets coordonnés en cours",
+    "Questions diverses",
+]
+PLENARY_THEMES = [
+    "Accès aux droits",
+    "Logement d'abord",
+    "Isolement des aînés",
+    "Insertion des jeunes",
+    "Précarité alimentaire",
+    "Santé mentale",
+    "Mobilité",
+    "Numérique et inclusion",
+    "Parentalité",
+    "Violences intrafamiliales",
+    "Hébergement d'urgence",
+    "Accès à la culture",
+]
+PLENARY_PLACES = [
+    ("Salle des fêtes de l'Hôtel de Ville", "11 rue Georges Ditsch, 57100 Thionville"),
+    ("Centre social Les Grands Chênes", "Côte des Roses, 57100 Thionville"),
+    ("Espace Jacques Brel", "57100 Thionville"),
+]
+
+
 def fill_plenaries(ctx: Context) -> None:
+    """A plenary for every semester since the first year, held (with attendance, decisions
+    and published minutes) up to the last one, the current one convened."""
     plenary_model = model("plenaries.Plenary")
     if plenary_model is None:
         ctx.say("Plénières : modèle absent (plenaries.Plenary), partie sautée.")
         return
-    ctx.say("Plénières : le modèle existe mais ce remplissage ne le connaît pas encore.")
+    from plenaries.models import AgendaItem, Attendance, Decision, Registration, Theme
+
+    rng = ctx.rng
+    today = timezone.localdate()
+    taken = set(plenary_model.objects.values_list("year", "semester"))
+    plenaries = []
+    year, semester = ctx.sizes.first_year, 1
+    while (year, semester) <= (today.year, 1 if today.month <= 6 else 2):
+        month = rng.choice([3, 4, 5, 6]) if semester == 1 else rng.choice([9, 10, 11, 12])
+        date = datetime.date(year, month, rng.randint(2, 27))
+        if (year, semester) == (2009, 1):
+            date = datetime.date(2009, 6, 18)
+        if (year, semester) not in taken:
+            held = date < today
+            place, address = rng.choice(PLENARY_PLACES)
+            minutes = (
+                f"## Plénière du {date:%d/%m/%Y}\n\nLes partenaires présents ont fait le "
+                "point sur les groupes de travail et adopté les décisions ci-dessous."
+            )
+            plenaries.append(
+                plenary_model(
+                    year=year,
+                    semester=semester,
+                    date=date,
+                    start_time=datetime.time(14, 0),
+                    end_time=datetime.time(17, 0),
+                    place=place,
+                    address=address,
+                    status="held" if held else "convened",
+                    registration_deadline=date - datetime.timedelta(days=7),
+                    minutes=minutes if held else "",
+                    minutes_html=markdown_html(minutes) if held else "",
+                    minutes_visibility="public" if rng.random() < 0.8 else "network",
+                    minutes_published_on=date + datetime.timedelta(days=rng.randint(10, 40))
+                    if held and date + datetime.timedelta(days=45) < today
+                    else None,
+                    convened_at=ctx.now - datetime.timedelta(days=(today - date).days + 30),
+                    convened_by=ctx.staff,
+                )
+            )
+        year, semester = (year, 2) if semester == 1 else (year + 1, 1)
+    plenary_model.objects.bulk_create(plenaries, batch_size=500)
+    ctx.plenaries = list(plenary_model.objects.order_by("date"))
+    new = [p for p in ctx.plenaries if (p.year, p.semester) not in taken]
+    AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(plenary=plenary, order=order, title=title)
+            for plenary in new
+            for order, title in enumerate(PLENARY_AGENDA, start=1)
+        ],
+        batch_size=1000,
+    )
+    held = [p for p in new if p.status == "held"]
+    decisions = Decision.objects.bulk_create(
+        [
+            Decision(plenary=plenary, order=order, title=title)
+            for plenary in held
+            for order, title in enumerate(
+                ["Approbation du compte rendu précédent", "Programme du semestre"], start=1
+            )
+        ],
+        batch_size=1000,
+    )
+    themes = []
+    existing_themes = set(Theme.objects.values_list("slug", flat=True))
+    adopting = [d for d in decisions if d.order == 2]
+    for index, name in enumerate(PLENARY_THEMES):
+        if slugify(name) in existing_themes or index * 3 >= len(adopting):
+            continue
+        decision = adopting[index * 3]
+        closed = decision.plenary.date + datetime.timedelta(days=rng.randint(400, 1500))
+        themes.append(
+            Theme(
+                name=name,
+                slug=slugify(name),
+                description=f"Thème prioritaire : {name.lower()}.",
+                description_html=markdown_html(f"Thème prioritaire : {name.lower()}."),
+                adopted_at=decision.plenary.date,
+                closed_at=closed if closed < today - datetime.timedelta(days=200) else None,
+                plenary=decision.plenary,
+                decision=decision,
+            )
+        )
+    Theme.objects.bulk_create(themes)
+    ctx.themes = list(Theme.objects.order_by("adopted_at"))
+    active = [p for p in ctx.partners if p.is_active]
+    statuses = ["present"] * 5 + ["represented", "excused", "excused", "absent", "absent"]
+    attendances = [
+        Attendance(
+            plenary=plenary,
+            partner=partner,
+            status=status,
+            persons_present=rng.choice(FIRST_NAMES) + " " + rng.choice(LAST_NAMES)
+            if status in ("present", "represented")
+            else "",
+            recorded_by=ctx.staff,
+        )
+        for plenary in held
+        for partner in rng.sample(active, min(len(active), rng.randint(40, 120)))
+        for status in [rng.choice(statuses)]
+    ]
+    Attendance.objects.bulk_create(attendances, batch_size=2000)
+    upcoming = [p for p in new if p.status == "convened"]
+    registrations = [
+        Registration(
+            plenary=plenary,
+            partner=partner,
+            answer="attending" if rng.random() < 0.7 else "excused",
+            attendee_count=0,
+            answered_by=ctx.bench_member,
+        )
+        for plenary in upcoming
+        for partner in rng.sample(active, min(len(active), 60))
+    ]
+    for registration in registrations:
+        if registration.answer == "attending":
+            registration.attendee_count = rng.randint(1, 3)
+    Registration.objects.bulk_create(registrations, batch_size=1000)
+    ctx.say(
+        f"Plénières : {len(ctx.plenaries)} ({len(new)} ajoutées), {len(attendances)} présences, "
+        f"{len(themes)} thèmes, {len(registrations)} réponses."
+    )
 
 
 # --- working groups (issue 5) ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.markup import render_markdown
 from partners.uploads import random_upload_path
+from plenaries.validators import validate_pdf
 
 # The charter was signed on 26 May 2009: the network's first semester.
 FIRST_SEMESTER = (2009, 1)
@@ -90,7 +91,10 @@ class Plenary(models.Model):
     minutes = models.TextField(_("compte rendu"), blank=True, help_text=_("Texte en Markdown."))
     minutes_html = models.TextField(editable=False, blank=True)
     minutes_pdf = models.FileField(
-        _("compte rendu (PDF)"), upload_to=random_upload_path("plenaries/minutes"), blank=True
+        _("compte rendu (PDF)"),
+        upload_to=random_upload_path("plenaries/minutes"),
+        blank=True,
+        validators=[validate_pdf],
     )
     minutes_visibility = models.CharField(
         _("diffusion du compte rendu"),
@@ -230,7 +234,11 @@ class PlenaryDocument(models.Model):
         Plenary, verbose_name=_("plénière"), on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(_("titre"), max_length=200)
-    file = models.FileField(_("fichier (PDF)"), upload_to=random_upload_path("plenaries/documents"))
+    file = models.FileField(
+        _("fichier (PDF)"),
+        upload_to=random_upload_path("plenaries/documents"),
+        validators=[validate_pdf],
+    )
     visibility = models.CharField(
         _("diffusion"), max_length=10, choices=Visibility, default=Visibility.PUBLIC
     )

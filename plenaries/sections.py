@@ -1,0 +1,42 @@
+"""The plenaries app's blocks on the home page and in "Mon espace" (see utopia/sections.py)."""
+
+from partners.models import Partner
+from partners.rules import member_partner_ids
+from plenaries.models import Plenary, Registration, Theme
+from plenaries.services import participation_rates
+from plenaries.sitemaps import PlenaryListSitemap, PlenarySitemap
+
+
+def next_plenary():
+    return Plenary.objects.announced().upcoming().prefetch_related("agenda_items").first()
+
+
+def home_context(request) -> dict:
+    return {"next_plenary": next_plenary(), "current_themes": list(Theme.objects.current())}
+
+
+def member_space_context(request) -> dict:
+    partner_ids = member_partner_ids(request.user)
+    partners = list(
+        Partner.objects.filter(pk__in=partner_ids).order_by("name").only("name", "slug")
+    )
+    rates = participation_rates(partner_ids)
+    plenary = next_plenary()
+    answers = {}
+    if plenary is not None and plenary.status == Plenary.Status.CONVENED:
+        answers = {
+            registration.partner_id: registration
+            for registration in Registration.objects.filter(
+                plenary=plenary, partner_id__in=partner_ids
+            )
+        }
+    return {
+        "next_plenary": plenary,
+        "participation": [
+            {"partner": partner, "answer": answers.get(partner.pk), **rates[partner.pk]}
+            for partner in partners
+        ],
+    }
+
+
+SITEMAPS = {"plenaries": PlenarySitemap, "plenaries_list": PlenaryListSitemap}

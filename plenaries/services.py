@@ -1,0 +1,385 @@
+"""Writes and workflows of the plenaries app: convene, update, cancel, answer, record
+attendance, publish minutes, record decisions and adopt themes. The admin, the views and the
+management commands call these functions, so each rule is written once."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from partners.mail import absolute_url, send_templated_email, staff_recipients
+from partners.models import Membership, Partner
+from partners.rules import member_partner_ids
+from plenaries import ical
+from plenaries.cadence import cadence_warnings
+from plenaries.models import (
+    Attendance,
+    Convocation,
+    Decision,
+    Plenary,
+    Registration,
+    Theme,
+)
+
+# Changing one of these after convening sends an update to every convened person.
+SCHEDULE_FIELDS = ("date", "start_time", "end_time", "place", "address")
+
+
+def convened_addresses() -> tuple[list[str], int]:
+    """Addresses of the members of every active partner, and how many partners that is."""
+    rows = (
+        Membership.objects.filter(partner__is_active=True, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("partner_id", "user__email")
+    )
+    partners = {partner_id for partner_id, _email in rows}
+    return sorted({email for _partner_id, email in rows}), len(partners)
+
+
+def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> Convocation:
+    """Email the convocation (or its update, or its cancellation) with its .ics, after commit,
+    and record the sending."""
+    addresses, partner_count = convened_addresses()
+    method = "CANCEL" if kind == Convocation.Kind.CANCELLATION else "REQUEST"
+    detail_url = absolute_url(plenary.get_absolute_url())
+    content = ical.calendar([plenary], method=method, url_for=lambda p: detail_url).decode()
+    context = {
+        "plenary": plenary,
+        "agenda": list(plenary.agenda_items.all()),
+        "previous": previous or {},
+        "detail_url": detail_url,
+        "answer_url": absolute_url(
+            reverse("plenaries:answer", kwargs={"year": plenary.year, "semester": plenary.semester})
+        ),
+        "letter_url": absolute_url(
+            reverse("plenaries:letter", kwargs={"year": plenary.year, "semester": plenary.semester})
+        ),
+    }
+    attachment = {
+        "filename": "annulation.ics" if method == "CANCEL" else "invitation.ics",
+        "content": content,
+        "mimetype": "text/calendar",
+    }
+    template = f"plenary_{kind}"
+    transaction.on_commit(
+        lambda: send_templated_email(
+            template=template, context=context, to=addresses, attachments=[attachment]
+        )
+    )
+    return Convocation.objects.create(
+        plenary=plenary,
+        kind=kind,
+        sequence=plenary.sequence,
+        sent_by=by,
+        partner_count=partner_count,
+        recipient_count=len(addresses),
+    )
+
+
+def _locked(plenary: Plenary) -> Plenary:
+    return Plenary.objects.select_for_update().get(pk=plenary.pk)
+
+
+@transaction.atomic
+def plenary_save(*, plenary: Plenary, by) -> Plenary:
+    """Create or edit a plenary (the form has set its fields). Once it is convened, a change
+    of date, time or place is sent to everyone as an update of the same invitation."""
+    plenary.full_clean()
+    before = None
+    if plenary.pk:
+        before = Plenary.objects.select_for_update().filter(pk=plenary.pk).first()
+    changed = {}
+    if before is not None and before.status == Plenary.Status.CONVENED:
+        changed = {
+            name: getattr(before, name)
+            for name in SCHEDULE_FIELDS
+            if getattr(before, name) != getattr(plenary, name)
+        }
+    if changed:
+        if plenary.date < timezone.localdate():
+            raise ValidationError(
+                {"date": _("Une plénière convoquée ne peut pas être déplacée dans le passé.")}
+            )
+        plenary.sequence = before.sequence + 1
+    plenary.save()
+    if changed:
+        _send(plenary=plenary, kind=Convocation.Kind.UPDATE, by=by, previous=changed)
+    return plenary
+
+
+def plenary_update(*, plenary: Plenary, by) -> Plenary:
+    """The name the workflow is known by: saving a convened plenary sends its update."""
+    return plenary_save(plenary=plenary, by=by)
+
+
+@transaction.atomic
+def plenary_convene(*, plenary: Plenary, by, today: datetime.date | None = None) -> Convocation:
+    """Send the convocation to the members of every active partner."""
+    today = today or timezone.localdate()
+    plenary = _locked(plenary)
+    if plenary.status == Plenary.Status.CONVENED:
+        raise ValidationError(_("Cette plénière est déjà convoquée."), code="convened")
+    if plenary.status == Plenary.Status.HELD:
+        raise ValidationError(_("Cette plénière a déjà eu lieu."), code="held")
+    if plenary.date < today:
+        raise ValidationError(
+            _("La date de cette plénière est passée : on ne convoque plus."), code="past"
+        )
+    if not plenary.agenda_items.exists():
+        raise ValidationError(
+            _("Ajoutez l'ordre du jour avant de convoquer la plénière."), code="no_agenda"
+        )
+    if plenary.status == Plenary.Status.CANCELLED or plenary.convened_at is not None:
+        # Convening again after a cancellation: the same event comes back, a newer revision.
+        plenary.sequence += 1
+    plenary.status = Plenary.Status.CONVENED
+    plenary.convened_at = timezone.now()
+    plenary.convened_by = by
+    if plenary.registration_deadline is None:
+        plenary.registration_deadline = max(today, plenary.date - datetime.timedelta(days=7))
+    plenary.full_clean()
+    plenary.save()
+    return _send(plenary=plenary, kind=Convocation.Kind.INVITATION, by=by)
+
+
+@transaction.atomic
+def plenary_cancel(*, plenary: Plenary, by) -> Plenary:
+    """Cancel a plenary not yet held; if it was convened, everyone receives the cancellation."""
+    plenary = _locked(plenary)
+    if plenary.status == Plenary.Status.HELD:
+        raise ValidationError(_("Une plénière tenue ne peut pas être annulée."), code="held")
+    if plenary.status == Plenary.Status.CANCELLED:
+        raise ValidationError(_("Cette plénière est déjà annulée."), code="cancelled")
+    was_convened = plenary.status == Plenary.Status.CONVENED
+    plenary.status = Plenary.Status.CANCELLED
+    if was_convened:
+        plenary.sequence += 1
+    plenary.save()
+    if was_convened:
+        _send(plenary=plenary, kind=Convocation.Kind.CANCELLATION, by=by)
+    return plenary
+
+
+@transaction.atomic
+def plenary_mark_held(*, plenary: Plenary, by, today: datetime.date | None = None) -> Plenary:
+    today = today or timezone.localdate()
+    plenary = _locked(plenary)
+    if plenary.status == Plenary.Status.HELD:
+        return plenary
+    if plenary.status == Plenary.Status.CANCELLED:
+        raise ValidationError(_("Cette plénière a été annulée."), code="cancelled")
+    if plenary.date > today:
+        raise ValidationError(
+            _("Cette plénière n'a pas encore eu lieu (elle est prévue le %(date)s).")
+            % {"date": plenary.date.strftime("%d/%m/%Y")},
+            code="future",
+        )
+    plenary.status = Plenary.Status.HELD
+    plenary.save(update_fields=["status", "updated_at"])
+    return plenary
+
+
+# --- Registration ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_answer(
+    *,
+    plenary: Plenary,
+    partner: Partner,
+    by,
+    answer: str,
+    attendee_count: int = 0,
+    attendee_names: str = "",
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> Registration:
+    """A member answers the convocation for their partner, until the deadline; a later answer
+    replaces the earlier one."""
+    if not (by.is_staff or partner.pk in member_partner_ids(by)):
+        raise ValidationError(
+            _("Vous ne pouvez répondre que pour un partenaire dont vous êtes membre."),
+            code="not_member",
+        )
+    if not partner.is_active:
+        raise ValidationError(_("Ce partenaire n'est plus actif dans le réseau."), code="inactive")
+    if plenary.status != Plenary.Status.CONVENED:
+        raise ValidationError(
+            _("Cette plénière n'attend pas de réponse (elle n'est pas convoquée)."),
+            code="not_convened",
+        )
+    if not plenary.registration_open(today):
+        raise ValidationError(
+            _("La date limite de réponse (%(date)s) est passée. Contactez le CCAS.")
+            % {"date": plenary.registration_closes_on.strftime("%d/%m/%Y")},
+            code="deadline",
+        )
+    if answer == Registration.Answer.EXCUSED:
+        attendee_count, attendee_names = 0, ""
+    registration = (
+        Registration.objects.select_for_update().filter(plenary=plenary, partner=partner).first()
+    ) or Registration(plenary=plenary, partner=partner)
+    registration.answer = answer
+    registration.attendee_count = attendee_count
+    registration.attendee_names = attendee_names.strip()
+    registration.comment = comment.strip()
+    registration.answered_by = by
+    registration.answered_at = timezone.now()
+    registration.full_clean()
+    registration.save()
+    return registration
+
+
+# --- Attendance --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    plenary: Plenary,
+    partner: Partner,
+    status: str,
+    persons_present: str = "",
+    by,
+    today: datetime.date | None = None,
+) -> Attendance:
+    """Staff record whether a partner took part; recording attendance marks the plenary held."""
+    plenary = plenary_mark_held(plenary=plenary, by=by, today=today)
+    attendance = (
+        Attendance.objects.select_for_update().filter(plenary=plenary, partner=partner).first()
+    ) or Attendance(plenary=plenary, partner=partner)
+    attendance.status = status
+    attendance.persons_present = persons_present.strip()
+    attendance.recorded_by = by
+    attendance.recorded_at = timezone.now()
+    attendance.full_clean()
+    attendance.save()
+    return attendance
+
+
+def participation_rates(partner_ids) -> dict[int, dict]:
+    """For each partner: plenaries recorded, attended (present or represented), and the rate
+    in percent (None when nothing is recorded yet)."""
+    from django.db.models import Count, Q
+
+    rows = (
+        Attendance.objects.filter(partner_id__in=partner_ids, plenary__status=Plenary.Status.HELD)
+        .values("partner_id")
+        .annotate(
+            recorded=Count("pk"),
+            attended=Count("pk", filter=Q(status__in=Attendance.PARTICIPATING)),
+        )
+    )
+    rates = {pk: {"recorded": 0, "attended": 0, "rate": None} for pk in partner_ids}
+    for row in rows:
+        rates[row["partner_id"]] = {
+            "recorded": row["recorded"],
+            "attended": row["attended"],
+            "rate": round(100 * row["attended"] / row["recorded"]) if row["recorded"] else None,
+        }
+    return rates
+
+
+# --- Minutes, decisions and themes -------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_publish(
+    *, plenary: Plenary, by, visibility: str | None = None, today: datetime.date | None = None
+) -> Plenary:
+    plenary = _locked(plenary)
+    if plenary.status != Plenary.Status.HELD:
+        raise ValidationError(
+            _("Le compte rendu ne peut être publié qu'une fois la plénière tenue."),
+            code="not_held",
+        )
+    if not plenary.minutes.strip() and not plenary.minutes_pdf:
+        raise ValidationError(
+            _("Rédigez le compte rendu (ou joignez-le en PDF) avant de le publier."),
+            code="empty",
+        )
+    if visibility:
+        plenary.minutes_visibility = visibility
+    plenary.minutes_published_on = today or timezone.localdate()
+    plenary.full_clean()
+    plenary.save()
+    return plenary
+
+
+@transaction.atomic
+def minutes_unpublish(*, plenary: Plenary, by) -> Plenary:
+    plenary = _locked(plenary)
+    plenary.minutes_published_on = None
+    plenary.save(update_fields=["minutes_published_on", "updated_at"])
+    return plenary
+
+
+def _require_held(plenary: Plenary) -> None:
+    if plenary.status != Plenary.Status.HELD:
+        raise ValidationError(
+            _("Les décisions se rattachent à une plénière tenue."), code="not_held"
+        )
+
+
+@transaction.atomic
+def decision_record(
+    *, plenary: Plenary, title: str, description: str = "", by, order: int | None = None
+) -> Decision:
+    _require_held(plenary)
+    if order is None:
+        order = plenary.decisions.count() + 1
+    decision = Decision(plenary=plenary, title=title, description=description, order=order)
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def theme_adopt(
+    *, decision: Decision, name: str, description: str = "", by, slug: str = ""
+) -> Theme:
+    """The decision adopts a priority theme, from the date of its plenary."""
+    _require_held(decision.plenary)
+    if Theme.objects.filter(decision=decision).exists():
+        raise ValidationError(_("Cette décision adopte déjà un thème."), code="has_theme")
+    theme = Theme(
+        name=name.strip(),
+        slug=slug or slugify(name)[:150],
+        description=description,
+        adopted_at=decision.plenary.date,
+        plenary=decision.plenary,
+        decision=decision,
+    )
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+@transaction.atomic
+def theme_close(*, theme: Theme, by, closed_at: datetime.date | None = None) -> Theme:
+    theme.closed_at = closed_at or timezone.localdate()
+    theme.full_clean()
+    theme.save(update_fields=["closed_at"])
+    return theme
+
+
+# --- Cadence ---------------------------------------------------------------------------
+
+
+def cadence_alert(*, today: datetime.date | None = None) -> list[str]:
+    """Email the cadence warnings to staff; returns them (empty: nothing sent)."""
+    warnings = cadence_warnings(today=today)
+    if warnings:
+        send_templated_email(
+            template="plenary_cadence_staff",
+            context={
+                "warnings": warnings,
+                "link": absolute_url(reverse("admin:plenaries_plenary_cadence")),
+            },
+            to=staff_recipients(),
+        )
+    return warnings

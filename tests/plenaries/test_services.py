@@ -1,0 +1,305 @@
+"""Workflows: convocation (emails and their .ics parsed back), update and cancellation
+sequences, registration rules, attendance, minutes, decisions and themes."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from plenaries import services
+from plenaries.models import Attendance, Convocation, Plenary, Registration, Theme
+from tests.factories import (
+    AttendanceFactory,
+    DecisionFactory,
+    MembershipFactory,
+    PartnerFactory,
+    PlenaryFactory,
+    RegistrationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def ics_of(message) -> icalendar.Calendar:
+    [(filename, content, mimetype)] = message.attachments
+    assert mimetype == "text/calendar"
+    assert filename.endswith(".ics")
+    return icalendar.Calendar.from_ical(content)
+
+
+def event_of(calendar):
+    [event] = calendar.walk("VEVENT")
+    return event
+
+
+def test_convening_emails_every_active_partners_members_with_an_invitation(
+    plenary_in_preparation,
+    member,
+    other_member,
+    staff,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    inactive = PartnerFactory(is_active=False)
+    MembershipFactory(partner=inactive, user=UserFactory(email="inactif@exemple.fr"))
+    with django_capture_on_commit_callbacks(execute=True):
+        convocation = services.plenary_convene(plenary=plenary_in_preparation, by=staff)
+
+    assert sorted(m.to[0] for m in mailoutbox) == ["autre@exemple.fr", "membre@exemple.fr"]
+    message = mailoutbox[0]
+    assert "Convocation" in message.subject
+    assert "Bilan des groupes de travail" in message.body
+    assert f"/plenieres/{plenary_in_preparation.slug}/reponse/" in message.body
+    calendar = ics_of(message)
+    assert calendar["METHOD"] == "REQUEST"
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    event = event_of(calendar)
+    plenary = Plenary.objects.get(pk=plenary_in_preparation.pk)
+    assert str(event["UID"]) == f"plenary-{plenary.uid}@utopia.ccas-thionville.fr"
+    assert event["SEQUENCE"] == 0
+    start = event.decoded("DTSTART")
+    assert start.tzinfo is not None
+    assert start == plenary.starts_at
+    assert start.astimezone(datetime.UTC) == plenary.starts_at.astimezone(datetime.UTC)
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert "Salle des fêtes" in str(event["LOCATION"])
+
+    assert plenary.status == Plenary.Status.CONVENED
+    assert plenary.convened_by == staff and plenary.convened_at is not None
+    assert convocation.kind == Convocation.Kind.INVITATION
+    assert convocation.sent_by == staff
+    assert convocation.recipient_count == 2
+    assert convocation.partner_count == 2
+    assert plenary.registration_deadline == plenary.date - datetime.timedelta(days=7)
+
+
+def test_a_change_of_date_sends_an_update_with_the_same_uid_and_a_higher_sequence(
+    convened_plenary, member, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    convened_plenary.date += datetime.timedelta(days=1)
+    convened_plenary.registration_deadline = None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plenary_update(plenary=convened_plenary, by=staff)
+    [message] = mailoutbox
+    assert "Modification" in message.subject
+    calendar = ics_of(message)
+    assert calendar["METHOD"] == "REQUEST"
+    event = event_of(calendar)
+    assert str(event["UID"]) == f"plenary-{convened_plenary.uid}@utopia.ccas-thionville.fr"
+    assert event["SEQUENCE"] == 1
+    assert event.decoded("DTSTART").date() == convened_plenary.date
+    assert Convocation.objects.get(kind=Convocation.Kind.UPDATE).sequence == 1
+
+    convened_plenary.place = "Espace Jacques Brel"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plenary_update(plenary=convened_plenary, by=staff)
+    assert event_of(ics_of(mailoutbox[1]))["SEQUENCE"] == 2
+
+
+def test_editing_the_introduction_sends_nothing(
+    convened_plenary, member, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    convened_plenary.introduction = "Bienvenue."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plenary_update(plenary=convened_plenary, by=staff)
+    assert mailoutbox == []
+    assert Plenary.objects.get(pk=convened_plenary.pk).sequence == 0
+
+
+def test_cancelling_sends_a_cancellation(
+    convened_plenary, member, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plenary_cancel(plenary=convened_plenary, by=staff)
+    [message] = mailoutbox
+    assert "Annulation" in message.subject
+    calendar = ics_of(message)
+    assert calendar["METHOD"] == "CANCEL"
+    event = event_of(calendar)
+    assert event["STATUS"] == "CANCELLED"
+    assert event["SEQUENCE"] == 1
+    assert str(event["UID"]) == f"plenary-{convened_plenary.uid}@utopia.ccas-thionville.fr"
+    assert Plenary.objects.get(pk=convened_plenary.pk).status == Plenary.Status.CANCELLED
+
+
+def test_cancelling_a_plenary_never_convened_sends_nothing(
+    plenary_in_preparation, member, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plenary_cancel(plenary=plenary_in_preparation, by=staff)
+    assert mailoutbox == []
+
+
+def test_a_held_plenary_cannot_be_cancelled(held_plenary, staff):
+    with pytest.raises(ValidationError, match="tenue ne peut pas être annulée"):
+        services.plenary_cancel(plenary=held_plenary, by=staff)
+
+
+def test_convening_needs_an_agenda_and_a_future_date(staff):
+    plenary = PlenaryFactory(
+        date=timezone.localdate() + datetime.timedelta(days=3), status=Plenary.Status.PREPARATION
+    )
+    with pytest.raises(ValidationError, match="ordre du jour"):
+        services.plenary_convene(plenary=plenary, by=staff)
+    past = PlenaryFactory(date=datetime.date(2020, 3, 1), status=Plenary.Status.PREPARATION)
+    with pytest.raises(ValidationError, match="passée"):
+        services.plenary_convene(plenary=past, by=staff)
+    assert not Convocation.objects.exists()
+
+
+def test_convened_plenary_cannot_move_into_the_past(convened_plenary, staff):
+    convened_plenary.date = timezone.localdate() - datetime.timedelta(days=1)
+    convened_plenary.registration_deadline = None
+    # Depending on the day, the date may also leave its semester: either way it is refused.
+    with pytest.raises(ValidationError):
+        services.plenary_update(plenary=convened_plenary, by=staff)
+
+
+# --- registration ----------------------------------------------------------------------
+
+
+def test_member_answers_for_their_partner_and_can_change_the_answer(
+    convened_plenary, partner, member
+):
+    services.registration_answer(
+        plenary=convened_plenary,
+        partner=partner,
+        by=member,
+        answer=Registration.Answer.ATTENDING,
+        attendee_count=2,
+        attendee_names="Camille Martin\nLéa Dupont",
+    )
+    registration = services.registration_answer(
+        plenary=convened_plenary, partner=partner, by=member, answer="excused", attendee_count=3
+    )
+    assert Registration.objects.count() == 1
+    assert registration.answer == Registration.Answer.EXCUSED
+    assert registration.attendee_count == 0
+    assert registration.answered_by == member
+
+
+def test_registration_after_the_deadline_is_refused_and_changes_nothing(
+    convened_plenary, partner, member
+):
+    RegistrationFactory(plenary=convened_plenary, partner=partner, attendee_count=1)
+    late = convened_plenary.registration_deadline + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="date limite"):
+        services.registration_answer(
+            plenary=convened_plenary, partner=partner, by=member, answer="excused", today=late
+        )
+    assert Registration.objects.get().answer == Registration.Answer.ATTENDING
+
+
+def test_registration_on_the_deadline_day_is_accepted(convened_plenary, partner, member):
+    services.registration_answer(
+        plenary=convened_plenary,
+        partner=partner,
+        by=member,
+        answer="excused",
+        today=convened_plenary.registration_deadline,
+    )
+    assert Registration.objects.count() == 1
+
+
+def test_registration_for_another_partner_is_refused(convened_plenary, other_partner, member):
+    with pytest.raises(ValidationError, match="membre"):
+        services.registration_answer(
+            plenary=convened_plenary, partner=other_partner, by=member, answer="excused"
+        )
+    assert not Registration.objects.exists()
+
+
+def test_registration_to_a_plenary_not_convened_is_refused(plenary_in_preparation, partner, member):
+    with pytest.raises(ValidationError, match="pas convoquée"):
+        services.registration_answer(
+            plenary=plenary_in_preparation, partner=partner, by=member, answer="excused"
+        )
+
+
+def test_attending_without_anyone_is_refused(convened_plenary, partner, member):
+    with pytest.raises(ValidationError):
+        services.registration_answer(
+            plenary=convened_plenary, partner=partner, by=member, answer="attending"
+        )
+    assert not Registration.objects.exists()
+
+
+# --- attendance, minutes, decisions ------------------------------------------------------
+
+
+def test_recording_attendance_marks_the_plenary_held(partner, staff):
+    plenary = PlenaryFactory(date=datetime.date(2024, 3, 14), status=Plenary.Status.CONVENED)
+    services.attendance_record(
+        plenary=plenary, partner=partner, status="present", persons_present="Camille", by=staff
+    )
+    plenary.refresh_from_db()
+    assert plenary.status == Plenary.Status.HELD
+    attendance = Attendance.objects.get()
+    assert attendance.recorded_by == staff
+    services.attendance_record(plenary=plenary, partner=partner, status="absent", by=staff)
+    assert Attendance.objects.get().status == Attendance.Status.ABSENT
+
+
+def test_attendance_cannot_be_recorded_before_the_plenary(convened_plenary, partner, staff):
+    with pytest.raises(ValidationError, match="pas encore eu lieu"):
+        services.attendance_record(
+            plenary=convened_plenary, partner=partner, status="present", by=staff
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_participation_rate_counts_present_and_represented(partner, other_partner):
+    for index, status in enumerate(["present", "represented", "excused", "absent"]):
+        plenary = PlenaryFactory(date=datetime.date(2015 + index, 3, 1))
+        AttendanceFactory(plenary=plenary, partner=partner, status=status)
+    rates = services.participation_rates([partner.pk, other_partner.pk])
+    assert rates[partner.pk] == {"recorded": 4, "attended": 2, "rate": 50}
+    assert rates[other_partner.pk]["rate"] is None
+
+
+def test_minutes_cannot_be_published_before_the_plenary_is_held(convened_plenary, staff):
+    convened_plenary.minutes = "Texte"
+    convened_plenary.save()
+    with pytest.raises(ValidationError, match="une fois la plénière tenue"):
+        services.minutes_publish(plenary=convened_plenary, by=staff)
+    assert Plenary.objects.get(pk=convened_plenary.pk).minutes_published_on is None
+
+
+def test_minutes_are_published_once_held(held_plenary, staff):
+    services.minutes_publish(plenary=held_plenary, by=staff, visibility="network")
+    held_plenary.refresh_from_db()
+    assert held_plenary.minutes_published_on == timezone.localdate()
+    assert held_plenary.minutes_visibility == "network"
+
+
+def test_empty_minutes_are_not_published(staff):
+    plenary = PlenaryFactory(date=datetime.date(2024, 3, 1), status=Plenary.Status.HELD)
+    with pytest.raises(ValidationError, match="Rédigez"):
+        services.minutes_publish(plenary=plenary, by=staff)
+
+
+def test_a_decision_adopts_a_priority_theme(held_plenary, staff):
+    decision = services.decision_record(
+        plenary=held_plenary, title="Adoption du thème « Mobilité »", by=staff
+    )
+    theme = services.theme_adopt(
+        decision=decision, name="Mobilité", description="Se déplacer.", by=staff
+    )
+    assert theme.slug == "mobilite"
+    assert theme.adopted_at == held_plenary.date
+    assert theme.plenary == held_plenary
+    assert list(Theme.objects.current()) == [theme]
+    services.theme_close(theme=theme, by=staff, closed_at=datetime.date(2025, 1, 1))
+    assert not Theme.objects.current().exists()
+
+
+def test_decisions_belong_to_held_plenaries(convened_plenary, staff):
+    with pytest.raises(ValidationError, match="tenue"):
+        services.decision_record(plenary=convened_plenary, title="Trop tôt", by=staff)
+    decision = DecisionFactory(plenary=convened_plenary)
+    with pytest.raises(ValidationError):
+        services.theme_adopt(decision=decision, name="Trop tôt", by=staff)
+    assert not Theme.objects.exists()

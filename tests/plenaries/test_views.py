@@ -1,0 +1,356 @@
+"""Public pages, the answer to a convocation, staff pages; permission matrix and query counts."""
+
+import datetime
+import io
+
+import icalendar
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from plenaries.models import Plenary, Registration
+from tests.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    DecisionFactory,
+    PartnerFactory,
+    PlenaryFactory,
+    RegistrationFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "member", "other_member", "staff"]
+
+
+@pytest.fixture
+def users(member, other_member, staff):
+    return {"anonymous": None, "member": member, "other_member": other_member, "staff": staff}
+
+
+def url(name, plenary, **kwargs):
+    return reverse(f"plenaries:{name}", kwargs={"year": plenary.year, "semester": plenary.semester})
+
+
+# --- permission matrix ---------------------------------------------------------------------
+
+# (url name, which plenary, {role: status}); 302 is "sent to the login page".
+MATRIX = [
+    ("list", None, dict.fromkeys(ROLES, 200)),
+    ("calendar", None, dict.fromkeys(ROLES, 200)),
+    ("detail", "convened", dict.fromkeys(ROLES, 200)),
+    ("detail", "preparation", {"anonymous": 404, "member": 404, "other_member": 404, "staff": 200}),
+    ("detail", "held", dict.fromkeys(ROLES, 200)),
+    ("answer", "convened", {"anonymous": 302, "member": 200, "other_member": 200, "staff": 200}),
+    ("answer", "held", {"anonymous": 302, "member": 404, "other_member": 404, "staff": 404}),
+    ("answer", "preparation", {"anonymous": 302, "member": 404, "other_member": 404, "staff": 404}),
+    (
+        "registrations",
+        "convened",
+        {"anonymous": 302, "member": 404, "other_member": 404, "staff": 200},
+    ),
+    (
+        "registrations_csv",
+        "convened",
+        {"anonymous": 302, "member": 404, "other_member": 404, "staff": 200},
+    ),
+    ("letter", "convened", dict.fromkeys(ROLES, 200)),
+    ("letter", "preparation", {"anonymous": 404, "member": 404, "other_member": 404, "staff": 404}),
+    (
+        "minutes_pdf",
+        "network_minutes",
+        {"anonymous": 302, "member": 200, "other_member": 200, "staff": 200},
+    ),
+]
+
+
+@pytest.fixture
+def plenaries(convened_plenary, held_plenary):
+    in_preparation = PlenaryFactory(
+        date=datetime.date(2031, 3, 3), status=Plenary.Status.PREPARATION
+    )
+    network = PlenaryFactory(
+        date=datetime.date(2023, 10, 5),
+        status=Plenary.Status.HELD,
+        minutes="Réservé",
+        minutes_visibility="network",
+        minutes_published_on=datetime.date(2023, 11, 1),
+    )
+    network.minutes_pdf.save("cr.pdf", ContentFile(b"%PDF-1.4 compte rendu"))
+    return {
+        "convened": convened_plenary,
+        "preparation": in_preparation,
+        "held": held_plenary,
+        "network_minutes": network,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "which", "expected"), MATRIX, ids=[f"{row[0]}-{row[1]}" for row in MATRIX]
+)
+def test_permission_matrix(client, users, plenaries, role, name, which, expected):
+    if users[role] is not None:
+        client.force_login(users[role])
+    path = reverse(f"plenaries:{name}") if which is None else url(name, plenaries[which])
+    response = client.get(path)
+    response.close()
+    assert response.status_code == expected[role]
+    if expected[role] == 302:
+        assert "/compte/connexion/" in response["Location"]
+
+
+def test_a_user_of_no_partner_cannot_answer(client, convened_plenary):
+    client.force_login(UserFactory())
+    assert client.get(url("answer", convened_plenary)).status_code == 404
+
+
+def test_unknown_semester_is_not_found(client, db):
+    assert client.get("/plenieres/2024-s3/").status_code == 404
+    assert client.get("/plenieres/2024-s1/").status_code == 404
+
+
+# --- list and detail -------------------------------------------------------------------------
+
+
+def test_list_shows_the_next_plenary_first_then_past_ones_by_year(client, convened_plenary):
+    PlenaryFactory(date=datetime.date(2019, 3, 1))
+    PlenaryFactory(date=datetime.date(2019, 10, 1))
+    PlenaryFactory(date=datetime.date(2030, 3, 1), status=Plenary.Status.PREPARATION)
+    response = client.get("/plenieres/")
+    assert response.context["next_plenary"] == convened_plenary
+    html = response.content.decode()
+    assert html.index("Prochaine plénière") < html.index("Toutes les plénières")
+    assert html.index('<h3 class="h4 mt-4">2019</h3>') > 0
+    assert "2030" not in html  # in preparation: not announced yet
+    assert "Bilan des groupes de travail" in html
+
+
+def test_detail_shows_agenda_minutes_themes_decisions_and_partners_present(
+    client, held_plenary, partner, other_partner
+):
+    held_plenary.minutes_published_on = datetime.date(2024, 4, 1)
+    held_plenary.save()
+    decision = DecisionFactory(plenary=held_plenary, title="Adoption du thème Mobilité")
+    ThemeFactory(plenary=held_plenary, decision=decision, name="Mobilité")
+    AttendanceFactory(plenary=held_plenary, partner=partner, status="present")
+    AttendanceFactory(plenary=held_plenary, partner=other_partner, status="absent")
+    html = client.get(held_plenary.get_absolute_url()).content.decode()
+    assert "Les partenaires ont échangé." in html
+    assert "Adoption du thème Mobilité" in html
+    assert "Mobilité" in html
+    assert "Emergence" in html
+    assert "Croix-Rouge" not in html
+
+
+def test_network_only_minutes_are_for_logged_in_members(client, held_plenary, member):
+    held_plenary.minutes = "Échanges internes au réseau."
+    held_plenary.minutes_visibility = "network"
+    held_plenary.minutes_published_on = datetime.date(2024, 4, 1)
+    held_plenary.save()
+    html = client.get(held_plenary.get_absolute_url()).content.decode()
+    assert "Échanges internes" not in html
+    assert "réservé aux membres du réseau" in html
+    client.force_login(member)
+    assert "Échanges internes" in client.get(held_plenary.get_absolute_url()).content.decode()
+
+
+def test_unpublished_minutes_stay_hidden(client, held_plenary, member):
+    client.force_login(member)
+    html = client.get(held_plenary.get_absolute_url()).content.decode()
+    assert "Les partenaires ont échangé." not in html
+    assert "pas encore publié" in html
+
+
+def test_hostile_minutes_are_sanitised(client, held_plenary):
+    held_plenary.minutes = (
+        "<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    )
+    held_plenary.minutes_published_on = datetime.date(2024, 4, 1)
+    held_plenary.save()
+    html = client.get(held_plenary.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+
+
+def test_calendar_feed_parses_back(client, convened_plenary, held_plenary):
+    PlenaryFactory(date=datetime.date(2030, 3, 1), status=Plenary.Status.PREPARATION)
+    response = client.get("/plenieres/calendrier.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert calendar["METHOD"] == "PUBLISH"
+    events = calendar.walk("VEVENT")
+    assert len(events) == 2
+    assert {e.decoded("DTSTART").date() for e in events} == {
+        convened_plenary.date,
+        held_plenary.date,
+    }
+
+
+def test_convocation_letter_is_printable(client, convened_plenary, staff, partner):
+    client.force_login(staff)
+    html = client.get(url("letter", convened_plenary) + "?partenaire=emergence").content.decode()
+    assert "Convocation à la plénière" in html
+    assert "Emergence" in html
+    assert "Bilan des groupes de travail" in html
+    assert 'media="print"' in html
+
+
+# --- answering a convocation -----------------------------------------------------------------
+
+
+def test_member_answers_the_convocation(client, convened_plenary, member, partner):
+    client.force_login(member)
+    response = client.post(
+        url("answer", convened_plenary),
+        {
+            "partner": partner.pk,
+            "answer": "attending",
+            "attendee_count": 2,
+            "attendee_names": "Camille Martin\nLéa Dupont",
+        },
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.partner, registration.attendee_count) == (partner, 2)
+    page = client.get(convened_plenary.get_absolute_url()).content.decode()
+    assert "Réponse de Emergence : Présent" in page
+
+
+def test_answer_for_another_partner_is_refused(client, convened_plenary, member, other_partner):
+    client.force_login(member)
+    response = client.post(
+        url("answer", convened_plenary), {"partner": other_partner.pk, "answer": "excused"}
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_answer_attending_without_a_number_is_refused(client, convened_plenary, member, partner):
+    client.force_login(member)
+    response = client.post(
+        url("answer", convened_plenary), {"partner": partner.pk, "answer": "attending"}
+    )
+    assert "Indiquez combien de personnes viendront" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_answer_after_the_deadline_is_refused(client, convened_plenary, member, partner):
+    convened_plenary.registration_deadline = datetime.date.today() - datetime.timedelta(days=1)
+    Plenary.objects.filter(pk=convened_plenary.pk).update(
+        registration_deadline=convened_plenary.registration_deadline
+    )
+    client.force_login(member)
+    page = client.get(url("answer", convened_plenary)).content.decode()
+    assert "est passée" in page
+    response = client.post(
+        url("answer", convened_plenary), {"partner": partner.pk, "answer": "excused"}
+    )
+    assert "La date limite de réponse" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_staff_see_answers_and_export_them(client, convened_plenary, staff, partner, other_partner):
+    RegistrationFactory(
+        plenary=convened_plenary,
+        partner=partner,
+        attendee_count=2,
+        attendee_names='=HYPERLINK("x")\nLéa',
+    )
+    client.force_login(staff)
+    html = client.get(url("registrations", convened_plenary)).content.decode()
+    assert "Emergence" in html and "Pas de réponse" in html
+    response = client.get(url("registrations_csv", convened_plenary))
+    content = response.content.decode("utf-8-sig")
+    assert "Partenaire;Réponse" in content or "Partenaire,Réponse" in content
+    assert "'=HYPERLINK" in content
+    assert "Croix-Rouge française" in content
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def make_plenaries(count):
+    for index in range(count):
+        plenary = PlenaryFactory(
+            date=datetime.date(2040 + index // 2, 3 if index % 2 == 0 else 10, 5),
+            status=Plenary.Status.CONVENED,
+        )
+        AgendaItemFactory(plenary=plenary)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_list_query_count_does_not_grow(client, django_assert_num_queries, count, convened_plenary):
+    make_plenaries(count)
+    with django_assert_num_queries(4):
+        response = client.get("/plenieres/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_detail_query_count_does_not_grow(
+    client, django_assert_num_queries, count, held_plenary, member
+):
+    held_plenary.minutes_published_on = datetime.date(2024, 4, 1)
+    held_plenary.save()
+    for _index in range(count):
+        partner = PartnerFactory()
+        AttendanceFactory(plenary=held_plenary, partner=partner)
+        AgendaItemFactory(plenary=held_plenary)
+        decision = DecisionFactory(plenary=held_plenary)
+        ThemeFactory(plenary=held_plenary, decision=decision)
+    make_plenaries(count)
+    client.force_login(member)
+    with django_assert_num_queries(13):
+        response = client.get(held_plenary.get_absolute_url())
+    assert response.status_code == 200
+
+
+# --- home page and "Mon espace" --------------------------------------------------------------
+
+
+def test_home_shows_the_next_plenary_and_current_themes(client, convened_plenary):
+    ThemeFactory(name="Santé mentale")
+    html = client.get("/").content.decode()
+    assert "Prochaine plénière" in html
+    assert str(convened_plenary) in html
+    assert "Santé mentale" in html
+
+
+def test_member_space_shows_the_partners_participation_rate(
+    client, member, partner, convened_plenary
+):
+    for index, status in enumerate(["present", "absent", "represented", "absent"]):
+        AttendanceFactory(
+            plenary=PlenaryFactory(date=datetime.date(2015 + index, 3, 1)),
+            partner=partner,
+            status=status,
+        )
+    client.force_login(member)
+    html = client.get("/mon-espace/").content.decode()
+    assert "50 % (2 sur 4)" in html
+    assert url("answer", convened_plenary) in html
+
+
+def test_sitemap_lists_announced_plenaries(client, convened_plenary):
+    PlenaryFactory(date=datetime.date(2030, 3, 1), status=Plenary.Status.PREPARATION)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert convened_plenary.get_absolute_url() in xml
+    assert "/plenieres/2030-s1/" not in xml
+
+
+def test_demo_content_loads_twice_without_duplicates(settings):
+    from django.core.management import call_command
+
+    settings.UTOPIA_DEMO_ALLOWED = True
+    call_command("import_charter", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    counts = Plenary.objects.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert Plenary.objects.count() == counts == 3
+    assert Plenary.objects.filter(status="held", minutes_published_on__isnull=False).count() == 2
+    assert Plenary.objects.filter(status="convened").count() == 1
