@@ -1,0 +1,506 @@
+"""Load and fault test of the portal: `make loadtest` (python -m utopia.loadtest).
+
+Loopback only, bounded in time (about four minutes with the defaults). Three phases:
+
+1. Load, on PostgreSQL: 50 concurrent clients for 60 s against gunicorn with production
+   settings. Most read public pages; some are logged-in members who write (each write is an
+   invitation to a new address, a row of its own). Target: no 5xx and no failed connection, and
+   every write the server acknowledged (302 after the POST) is in the database afterwards.
+2. Fault, on PostgreSQL: the same mix while PostgreSQL is restarted in the middle. Target: the
+   site answers pages that need the database again within a few seconds of the restart, without
+   restarting gunicorn (CONN_HEALTH_CHECKS drops the dead connections), and every acknowledged
+   write is still there.
+3. SQLite, the default of `make run`: 8 members write concurrently. Target: never "database is
+   locked" (WAL and IMMEDIATE transactions, see utopia/settings.py), no 5xx, every acknowledged
+   write stored.
+
+It restarts the machine's PostgreSQL: run it on a development machine, not beside other work
+that uses that server. The exit status is 1 when a target is missed.
+"""
+
+import argparse
+import contextlib
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from utopia.bench import (
+    BASE_DIR,
+    CSRF_FIELD,
+    BenchError,
+    Client,
+    Redis,
+    Server,
+    create_database,
+    database_url,
+    drop_database,
+    free_port,
+    manage,
+    postgres_cluster_command,
+    postgres_ready,
+    production_env,
+    require_postgres,
+    say,
+    use_env,
+)
+
+LOAD_DB = "utopia_loadtest"
+WRITE_DOMAIN = "charge.utopia.test"
+# Pages that always query the database, even for an anonymous visitor with a warm cache.
+UNCACHED_PROBE = "/partenaires/?q=sonde-{n}"
+
+
+@dataclass
+class Tally:
+    """What the clients of one phase saw, shared between their threads."""
+
+    statuses: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    acknowledged: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, path: str, status: int) -> None:
+        with self.lock:
+            self.statuses[status] += 1
+            if status >= 500:
+                self.server_errors.append(f"{status} {path}")
+
+    def error(self, path: str, error: Exception) -> None:
+        with self.lock:
+            self.errors[f"{type(error).__name__} ({path.split('?')[0]})"] += 1
+
+    def acknowledge(self, email: str) -> None:
+        with self.lock:
+            self.acknowledged.append(email)
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values())
+
+
+def public_paths() -> list[str]:
+    """A spread of public pages, from the pages that exist at this stage of the project."""
+    from django.urls import NoReverseMatch, reverse
+
+    from partners.models import Partner
+
+    paths = ["/", "/charte/", "/partenaires/", "/partenaires/?q=logement", "/plan-du-site/"]
+    for name in ("partners:action_list", "plenaries:list", "workgroups:list"):
+        with contextlib.suppress(NoReverseMatch):
+            paths.append(reverse(name))
+    slugs = list(Partner.objects.filter(is_active=True).values_list("slug", flat=True)[:200])
+    paths += [f"/partenaires/{slug}/" for slug in slugs[:50]]
+    return paths
+
+
+class Database:
+    """Plain DB-API access to the database under test, PostgreSQL or the SQLite file, so that
+    this process can check both phases whatever Django's own settings point at."""
+
+    def __init__(self, *, postgres: str | None = None, sqlite: Path | None = None):
+        self.postgres, self.sqlite = postgres, sqlite
+
+    def rows(self, sql: str, params=()) -> list[tuple]:
+        if self.sqlite is not None:
+            import sqlite3
+
+            connection = sqlite3.connect(self.sqlite)
+            sql = sql.replace("%s", "?")
+        else:
+            import psycopg2
+
+            connection = psycopg2.connect(self.postgres)
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def writers(self, count: int) -> list[tuple[str, str]]:
+        """(email, partner slug) of `count` managers of distinct active partners."""
+        rows = self.rows(
+            "SELECT u.email, p.slug FROM partners_membership m "
+            "JOIN auth_user u ON u.id = m.user_id JOIN partners_partner p ON p.id = m.partner_id "
+            "WHERE m.role = %s AND p.is_active ORDER BY p.id, m.id",
+            ["manager"],
+        )
+        found, partners = [], set()
+        for email, slug in rows:
+            if slug not in partners:
+                partners.add(slug)
+                found.append((email, slug))
+            if len(found) == count:
+                return found
+        raise BenchError(f"Seulement {len(found)} responsables trouvés, {count} demandés.")
+
+    def stored(self, addresses: list[str]) -> int:
+        """How many of these invited addresses the database holds."""
+        found = set()
+        for start in range(0, len(addresses), 500):
+            chunk = addresses[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            found |= {
+                email
+                for (email,) in self.rows(
+                    f"SELECT email FROM partners_invitation WHERE email IN ({marks})", chunk
+                )
+            }
+        return len(found)
+
+
+def reader_loop(port: int, paths: list[str], tally: Tally, stop: threading.Event, seed: int):
+    rng = random.Random(seed)
+    client = Client(port, timeout=10)
+    while not stop.is_set():
+        path = rng.choice(paths)
+        try:
+            tally.record(path, client.get(path).status)
+        except Exception as error:  # every failure is counted, none may stop us
+            tally.error(path, error)
+            client.close()
+            time.sleep(0.05)
+    client.close()
+
+
+def writer_loop(
+    port: int,
+    email: str,
+    slug: str,
+    password: str,
+    tally: Tally,
+    stop: threading.Event,
+    label: str,
+):
+    """A member who invites colleagues, one new address per write, and reads "Mon espace"."""
+    client = Client(port, timeout=10)
+    invite = f"/partenaires/{slug}/inviter/"
+    number = 0
+    logged_in = False
+    while not stop.is_set():
+        try:
+            if not logged_in:
+                client.cookies.clear()
+                client.login(email, password)
+                logged_in = True
+            page = client.get(invite)
+            tally.record(invite, page.status)
+            token = CSRF_FIELD.search(page.text)
+            if page.status != 200 or token is None:
+                time.sleep(0.1)
+                continue
+            number += 1
+            address = f"{label}-{slug}-{number}@{WRITE_DOMAIN}"
+            answer = client.post(
+                invite,
+                {"email": address, "role": "member", "csrfmiddlewaretoken": token.group(1)},
+            )
+            tally.record(invite, answer.status)
+            if answer.status == 302:
+                tally.acknowledge(address)
+            space = client.get("/mon-espace/")
+            tally.record("/mon-espace/", space.status)
+        except Exception as error:
+            tally.error(invite, error)
+            client.close()
+            logged_in = False
+            time.sleep(0.1)
+    client.close()
+
+
+def run_clients(
+    *,
+    port: int,
+    readers: int,
+    writer_accounts: list[tuple[str, str]],
+    password: str,
+    duration: float,
+    label: str,
+    during=None,
+) -> Tally:
+    tally = Tally()
+    stop = threading.Event()
+    paths = public_paths() if readers else []
+    threads = [
+        threading.Thread(target=reader_loop, args=(port, paths, tally, stop, index), daemon=True)
+        for index in range(readers)
+    ]
+    threads += [
+        threading.Thread(
+            target=writer_loop,
+            args=(port, email, slug, password, tally, stop, label),
+            daemon=True,
+        )
+        for email, slug in writer_accounts
+    ]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    if during is not None:
+        during(started)
+    remaining = duration - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
+    stop.set()
+    for thread in threads:
+        thread.join(20)
+    return tally
+
+
+class Verdicts:
+    def __init__(self):
+        self.lines: list[tuple[bool, str]] = []
+
+    def check(self, met: bool, text: str) -> None:
+        self.lines.append((met, text))
+        say(f"{'ATTEINT ' if met else 'MANQUÉ  '} {text}")
+
+    @property
+    def all_met(self) -> bool:
+        return all(met for met, _ in self.lines)
+
+
+def describe(tally: Tally, duration: float) -> str:
+    statuses = ", ".join(f"{code}: {n}" for code, n in sorted(tally.statuses.items()))
+    errors = ", ".join(f"{name}: {n}" for name, n in tally.errors.most_common(5)) or "aucune"
+    return (
+        f"{tally.requests} requêtes en {duration:g} s ({tally.requests / duration:.0f}/s) ; "
+        f"statuts {statuses} ; erreurs de connexion : {errors}"
+    )
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m utopia.loadtest",
+        description="Test de charge et de pannes (boucle locale seulement, durée bornée).",
+    )
+    parser.add_argument("--clients", type=int, default=50, help="clients simultanés (50)")
+    parser.add_argument("--writers", type=int, default=10, help="dont membres qui écrivent (10)")
+    parser.add_argument("--duration", type=float, default=60, help="durée de la charge (60 s)")
+    parser.add_argument("--fault-duration", type=float, default=40, help="phase de panne (40 s)")
+    parser.add_argument(
+        "--recovery-limit", type=float, default=10, help="délai de reprise admis (10 s)"
+    )
+    parser.add_argument("--sqlite-writers", type=int, default=8)
+    parser.add_argument("--sqlite-duration", type=float, default=20)
+    parser.add_argument("--partners", type=int, default=300)
+    parser.add_argument("--actions", type=int, default=2000)
+    parser.add_argument("--groups", type=int, default=30)
+    parser.add_argument("--workers", type=int, help="workers gunicorn (2 × cœurs + 1)")
+    parser.add_argument("--threads", type=int, default=4, help="fils par worker (4)")
+    parser.add_argument(
+        "--skip-fault", action="store_true", help="ne pas redémarrer PostgreSQL (machine partagée)"
+    )
+    options = parser.parse_args(argv)
+    if options.workers is None:
+        options.workers = 2 * (os.cpu_count() or 2) + 1
+    if not 0 < options.writers < options.clients:
+        parser.error("--writers doit être entre 1 et --clients - 1")
+    return options
+
+
+class LoadTest:
+    def __init__(self, options, stack: contextlib.ExitStack):
+        self.options = options
+        self.stack = stack
+        self.verdicts = Verdicts()
+        self.var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="utopia-lt-")))
+
+    def prepare(self, env: dict) -> None:
+        options = self.options
+        manage("migrate", "--noinput", env=env, quiet=True)
+        manage("collectstatic", "--noinput", "--clear", env=env, quiet=True)
+        manage("import_charter", env=env, quiet=True)
+        manage(
+            "fill_large_network",
+            f"--partners={options.partners}",
+            f"--actions={options.actions}",
+            f"--groups={options.groups}",
+            env=env,
+            quiet=True,
+        )
+
+    def start_server(self, env: dict, name: str) -> Server:
+        server = Server(
+            env=env,
+            port=free_port(),
+            workers=self.options.workers,
+            threads=self.options.threads,
+            log_path=self.var_dir / f"gunicorn-{name}.log",
+        )
+        say(f"Démarrage de {server.description} sur le port {server.port}")
+        self.stack.callback(server.stop)
+        server.start()
+        return server
+
+    def run(self) -> int:
+        options = self.options
+        require_postgres()
+        redis = Redis()
+        self.stack.callback(redis.stop)
+        redis.start()
+        env = production_env(
+            database=database_url(LOAD_DB), redis_url=redis.url, var_dir=self.var_dir / "pg"
+        )
+        say(f"Base PostgreSQL {LOAD_DB} neuve, remplie")
+        create_database(LOAD_DB)
+        self.stack.callback(drop_database, LOAD_DB)
+        use_env(env)
+        from utopia.bench_data import BENCH_PASSWORD
+
+        self.prepare(env)
+        server = self.start_server(env, "postgresql")
+        self.database = Database(postgres=database_url(LOAD_DB))
+        accounts = self.database.writers(options.writers)
+        readers = options.clients - options.writers
+
+        say(
+            f"Charge : {options.clients} clients dont {options.writers} qui écrivent, "
+            f"{options.duration:g} s"
+        )
+        tally = run_clients(
+            port=server.port,
+            readers=readers,
+            writer_accounts=accounts,
+            password=BENCH_PASSWORD,
+            duration=options.duration,
+            label="charge",
+        )
+        say(describe(tally, options.duration))
+        self.verdicts.check(
+            not tally.server_errors and not tally.errors,
+            f"charge : aucune erreur 5xx ni connexion perdue "
+            f"({len(tally.server_errors)} 5xx, {sum(tally.errors.values())} erreurs"
+            + (f" ; ex. {tally.server_errors[:3]}" if tally.server_errors else "")
+            + ")",
+        )
+        kept = self.database.stored(tally.acknowledged)
+        self.verdicts.check(
+            len(tally.acknowledged) > 0 and kept == len(tally.acknowledged),
+            f"charge : écritures acquittées présentes en base : {kept} / {len(tally.acknowledged)}",
+        )
+
+        if options.skip_fault:
+            say("Phase de panne sautée (--skip-fault).")
+        else:
+            self.fault_phase(server, accounts, readers, BENCH_PASSWORD)
+        server.stop()
+
+        self.sqlite_phase(BENCH_PASSWORD)
+        met = sum(1 for ok, _ in self.verdicts.lines if ok)
+        say(f"Objectifs : {met} atteints sur {len(self.verdicts.lines)}.")
+        return 0 if self.verdicts.all_met else 1
+
+    def fault_phase(self, server: Server, accounts, readers: int, password: str) -> None:
+        options = self.options
+        recovery: dict[str, float | None] = {"seconds": None}
+
+        def restart_postgres(started: float) -> None:
+            time.sleep(max(0.0, options.fault_duration / 3))
+            say("Redémarrage de PostgreSQL…")
+            result = subprocess.run(
+                postgres_cluster_command("restart"), capture_output=True, text=True
+            )
+            if result.returncode != 0:
+                raise BenchError(f"pg_ctlcluster restart a échoué : {result.stderr.strip()}")
+            while not postgres_ready():
+                time.sleep(0.1)
+            back = time.monotonic()
+            probe = Client(server.port, timeout=5)
+            number = 0
+            while time.monotonic() - back < 60:
+                number += 1
+                with contextlib.suppress(Exception):
+                    if probe.get(UNCACHED_PROBE.format(n=number)).status == 200:
+                        recovery["seconds"] = time.monotonic() - back
+                        break
+                probe.close()
+                time.sleep(0.1)
+            probe.close()
+
+        say(f"Panne : mêmes clients, {options.fault_duration:g} s, PostgreSQL redémarré au tiers")
+        tally = run_clients(
+            port=server.port,
+            readers=readers,
+            writer_accounts=accounts,
+            password=password,
+            duration=options.fault_duration,
+            label="panne",
+            during=restart_postgres,
+        )
+        say(describe(tally, options.fault_duration))
+        seconds = recovery["seconds"]
+        self.verdicts.check(
+            seconds is not None and seconds <= options.recovery_limit,
+            "panne : le site répond de nouveau après le redémarrage de PostgreSQL en "
+            + (f"{seconds:.1f} s" if seconds is not None else "plus de 60 s")
+            + f" (seuil {options.recovery_limit:g} s), sans redémarrer gunicorn",
+        )
+        kept = self.database.stored(tally.acknowledged)
+        self.verdicts.check(
+            kept == len(tally.acknowledged),
+            f"panne : écritures acquittées présentes en base : {kept} / {len(tally.acknowledged)}",
+        )
+        still_up = Client(server.port).get("/sante/").status == 200
+        self.verdicts.check(still_up, "panne : gunicorn n'a pas été redémarré et répond")
+
+    def sqlite_phase(self, password: str) -> None:
+        options = self.options
+        directory = self.var_dir / "sqlite"
+        directory.mkdir()
+        env = production_env(database="", redis_url=None, var_dir=directory)
+        env.pop("DATABASE_URL")
+        say(
+            f"SQLite : {options.sqlite_writers} membres écrivent en même temps, "
+            f"{options.sqlite_duration:g} s"
+        )
+        self.prepare(env)
+        self.database = Database(sqlite=directory / "utopia.sqlite3")
+        server = self.start_server(env, "sqlite")
+        tally = run_clients(
+            port=server.port,
+            readers=0,
+            writer_accounts=self.database.writers(options.sqlite_writers),
+            password=password,
+            duration=options.sqlite_duration,
+            label="sqlite",
+        )
+        server.stop()
+        say(describe(tally, options.sqlite_duration))
+        locked = len(re.findall(r"database is locked", server.log_text()))
+        self.verdicts.check(
+            locked == 0 and not tally.server_errors and not tally.errors,
+            f"SQLite : jamais « database is locked » ({locked} dans le journal), "
+            f"{len(tally.server_errors)} 5xx, {sum(tally.errors.values())} erreurs",
+        )
+        kept = self.database.stored(tally.acknowledged)
+        self.verdicts.check(
+            len(tally.acknowledged) > 0 and kept == len(tally.acknowledged),
+            f"SQLite : écritures acquittées présentes en base : {kept} / {len(tally.acknowledged)}",
+        )
+
+
+def main(argv=None) -> int:
+    options = parse_args(argv)
+    os.chdir(BASE_DIR)
+    with contextlib.ExitStack() as stack:
+        try:
+            return LoadTest(options, stack).run()
+        except BenchError as error:
+            say(f"Erreur : {error}")
+            return 2
+        finally:
+            say("Nettoyage…")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
