@@ -53,6 +53,7 @@ class SignatureInline(admin.TabularInline):
         "signatory_role",
         "signed_on",
         "withdrawn_on",
+        "mandate_ended_on",
         "needs_review",
     ]
 
@@ -153,9 +154,17 @@ class SignatureAdmin(admin.ModelAdmin):
         "signatory_role",
         "signed_on",
         "withdrawn_on",
+        "mandate_ended_on",
+        "name_hidden_on",
         "needs_review",
     ]
-    list_filter = ["charter", "needs_review", ("withdrawn_on", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "charter",
+        "needs_review",
+        ("withdrawn_on", admin.EmptyFieldListFilter),
+        ("mandate_ended_on", admin.EmptyFieldListFilter),
+        ("name_hidden_on", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["signatory_name", "partner__name"]
     autocomplete_fields = ["partner"]
     list_select_related = ["partner"]

@@ -1,6 +1,8 @@
 """Writes and workflows of the partners app. Views, the admin and management commands call
 these functions, so each rule is written once."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -23,6 +25,7 @@ from partners.models import (
     Invitation,
     Membership,
     Partner,
+    Signature,
 )
 
 User = get_user_model()
@@ -207,6 +210,17 @@ def access_request_refuse(*, access_request: AccessRequest, by) -> AccessRequest
         )
     )
     return access_request
+
+
+# --- Signatories: RGPD retention ---------------------------------------------------------------
+
+
+@transaction.atomic
+def signature_names_hide_expired(*, today: datetime.date | None = None) -> int:
+    """Stop publishing the names of signatories whose mandate ended longer ago than the
+    retention period; the signature itself (partner, role, date) stays public."""
+    today = today or timezone.localdate()
+    return Signature.objects.name_retention_expired(today=today).update(name_hidden_on=today)
 
 
 # --- Showcase of actions: posting and moderation ---------------------------------------------

@@ -327,6 +327,10 @@ UTOPIA_ORGANISATION = {
 # otherwise to every active staff account.
 UTOPIA_STAFF_EMAILS = env_list("STAFF_EMAILS")
 
+# RGPD: a signatory's name stops being public this many days after their mandate ended
+# (`manage.py hide_expired_signatory_names`, daily from cron).
+UTOPIA_SIGNATORY_NAME_RETENTION_DAYS = env_int("SIGNATORY_NAME_RETENTION_DAYS", 365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -45,6 +48,12 @@ class SignatureQuerySet(models.QuerySet):
     def active(self):
         return self.filter(withdrawn_on__isnull=True)
 
+    def name_retention_expired(self, *, today: datetime.date):
+        """Signatures whose name is still public although the mandate ended longer ago than
+        the retention period (settings.UTOPIA_SIGNATORY_NAME_RETENTION_DAYS)."""
+        limit = today - datetime.timedelta(days=settings.UTOPIA_SIGNATORY_NAME_RETENTION_DAYS)
+        return self.filter(name_hidden_on__isnull=True, mandate_ended_on__lt=limit)
+
 
 class Signature(models.Model):
     """A person who signed a charter on behalf of a partner."""
@@ -73,6 +82,16 @@ class Signature(models.Model):
     signatory_role = models.CharField(_("qualité du signataire"), max_length=100, blank=True)
     signed_on = models.DateField(_("signée le"))
     withdrawn_on = models.DateField(_("retirée le"), null=True, blank=True)
+    mandate_ended_on = models.DateField(
+        _("fin du mandat le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date à laquelle le signataire a quitté la fonction qui l'a fait signer. Son nom "
+            "cesse d'être public après le délai de conservation fixé par le réglage "
+            "SIGNATORY_NAME_RETENTION_DAYS."
+        ),
+    )
     name_hidden_on = models.DateField(
         _("nom masqué le"),
         null=True,
@@ -106,6 +125,14 @@ class Signature(models.Model):
                 name="signature_withdrawn_after_signed",
                 violation_error_message=_(
                     "Une signature ne peut pas être retirée avant d'avoir été donnée."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(mandate_ended_on__isnull=True)
+                | Q(mandate_ended_on__gte=F("signed_on")),
+                name="signature_mandate_ended_after_signed",
+                violation_error_message=_(
+                    "La fin du mandat ne peut pas précéder la date de signature."
                 ),
             ),
         ]

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from partners.services import signature_names_hide_expired
+
+
+class Command(BaseCommand):
+    help = (
+        "Masque le nom public des signataires dont le mandat a pris fin depuis plus de "
+        "SIGNATORY_NAME_RETENTION_DAYS jours (RGPD). À lancer chaque jour par cron."
+    )
+
+    def handle(self, *args, **options):
+        hidden = signature_names_hide_expired()
+        days = settings.UTOPIA_SIGNATORY_NAME_RETENTION_DAYS
+        self.stdout.write(
+            f"{hidden} nom(s) de signataire masqué(s) (mandat terminé depuis plus de {days} jours)."
+        )
