@@ -55,6 +55,75 @@ def partner_confirm(*, partner: Partner, by=None) -> Partner:
     return partner
 
 
+# --- Directory freshness: once a year, "is your page still accurate?" -------------------------
+
+CONFIRMATION_SALT = "utopia.partners.confirmation"
+
+
+def partner_confirmation_token(partner: Partner) -> str:
+    """A signed link token, valid until the page is confirmed (single use) or until
+    UTOPIA_CONFIRMATION_LINK_MAX_AGE has passed."""
+    confirmed = partner.last_confirmed_at.isoformat() if partner.last_confirmed_at else ""
+    return signing.dumps({"partner": partner.pk, "confirmed": confirmed}, salt=CONFIRMATION_SALT)
+
+
+def partner_from_confirmation_token(token: str) -> Partner:
+    """The partner a confirmation link stands for; ValidationError in French otherwise."""
+    try:
+        payload = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=settings.UTOPIA_CONFIRMATION_LINK_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("Ce lien a expiré. Connectez-vous pour vérifier et mettre à jour la fiche."),
+            code="expired",
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(_("Ce lien n'est pas valide."), code="invalid") from None
+    partner = Partner.objects.filter(pk=payload.get("partner"), is_active=True).first()
+    if partner is None:
+        raise ValidationError(_("Ce lien n'est pas valide."), code="invalid")
+    confirmed = partner.last_confirmed_at.isoformat() if partner.last_confirmed_at else ""
+    if confirmed != payload.get("confirmed"):
+        raise ValidationError(
+            _("Ce lien a déjà servi : la fiche a été confirmée ou modifiée depuis son envoi."),
+            code="used",
+        )
+    return partner
+
+
+@transaction.atomic
+def partner_confirmation_request(*, partner: Partner, now=None) -> int:
+    """Email the partner's members a link to confirm or update its page; how many were asked."""
+    now = now or timezone.now()
+    recipients = partner_member_emails(partner)
+    partner.confirmation_requested_at = now
+    partner.save(update_fields=["confirmation_requested_at"])
+    if recipients:
+        token = partner_confirmation_token(partner)
+        context = {
+            "partner": partner,
+            "confirm_link": absolute_url(reverse("partners:confirm", kwargs={"token": token})),
+            "update_link": absolute_url(reverse("partners:update", kwargs={"slug": partner.slug})),
+            "days": settings.UTOPIA_CONFIRMATION_LINK_MAX_AGE // 86400,
+        }
+        transaction.on_commit(
+            lambda: send_templated_email(
+                template="partner_confirmation_request", context=context, to=recipients
+            )
+        )
+    return len(recipients)
+
+
+def partner_confirmation_requests_send(*, now=None) -> int:
+    """Ask every partner that is due (see PartnerQuerySet.confirmation_due); how many."""
+    now = now or timezone.now()
+    partners = list(Partner.objects.confirmation_due(now=now).filter(memberships__isnull=False))
+    for partner in {p.pk: p for p in partners}.values():
+        partner_confirmation_request(partner=partner, now=now)
+    return len({p.pk for p in partners})
+
+
 # --- Invitations ----------------------------------------------------------------------------
 
 

@@ -195,6 +195,8 @@ OTP_TOTP_ISSUER = "UTOPIA CCAS Thionville"
 # Invitation links (and password reset links) stay valid this long.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 UTOPIA_INVITATION_MAX_AGE = 60 * 60 * 24 * 14
+# The yearly "is your page still accurate?" link (`manage.py request_partner_confirmations`).
+UTOPIA_CONFIRMATION_LINK_MAX_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
 

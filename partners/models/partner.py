@@ -43,6 +43,18 @@ class PartnerQuerySet(models.QuerySet):
         limit = timezone.now() - timezone.timedelta(days=days)
         return self.filter(Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=limit))
 
+    def confirmation_due(self, *, now=None):
+        """Active partners to ask, once a year, whether their page is still accurate: not
+        confirmed for eleven months (the question comes before the page is a year old), and
+        not already asked in that time."""
+        now = now or timezone.now()
+        limit = now - timezone.timedelta(days=335)
+        return self.filter(
+            Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=limit),
+            Q(confirmation_requested_at__isnull=True) | Q(confirmation_requested_at__lt=limit),
+            is_active=True,
+        )
+
 
 class Partner(models.Model):
     """A member of the UTOPIA network: an association, an institution, or the CCAS itself."""
@@ -123,6 +135,9 @@ class Partner(models.Model):
     )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False, editable=False)
     last_confirmed_at = models.DateTimeField(_("fiche confirmée le"), null=True, blank=True)
+    confirmation_requested_at = models.DateTimeField(
+        _("confirmation demandée le"), null=True, blank=True, editable=False
+    )
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

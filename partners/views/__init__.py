@@ -20,6 +20,7 @@ from .directory import (
     invitation_accept,
     organization_jsonld,
 )
+from .freshness import partner_confirm
 
 __all__ = [
     "AccessRequestView",
@@ -37,4 +38,5 @@ __all__ = [
     "action_submit",
     "invitation_accept",
     "organization_jsonld",
+    "partner_confirm",
 ]
