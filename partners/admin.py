@@ -64,6 +64,19 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class ConfirmationFilter(admin.SimpleListFilter):
+    title = _("confirmation de la fiche")
+    parameter_name = "confirmation"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("non confirmée depuis plus d'un an"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.confirmation_overdue()
+        return queryset
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     list_display = [
@@ -75,7 +88,14 @@ class PartnerAdmin(admin.ModelAdmin):
         "is_trusted",
         "last_confirmed_at",
     ]
-    list_filter = ["kind", "is_active", "is_trusted", "fields_of_action", "neighbourhood"]
+    list_filter = [
+        "kind",
+        "is_active",
+        "is_trusted",
+        ConfirmationFilter,
+        "fields_of_action",
+        "neighbourhood",
+    ]
     search_fields = ["name", "acronym", "email", "search_text"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["fields_of_action"]

@@ -49,6 +49,13 @@ class UtopiaAdminSite(AdminSite):
     site_header = _("UTOPIA — back-office du CCAS de Thionville")
     site_title = _("Back-office UTOPIA")
     index_title = _("Gestion du réseau")
+    index_template = "admin/utopia/index.html"
+
+    def index(self, request, extra_context=None):
+        from utopia import dashboard
+
+        extra_context = {**(extra_context or {}), "dashboard": dashboard.lines()}
+        return super().index(request, extra_context)
 
     def has_permission(self, request):
         allowed = super().has_permission(request)

@@ -1,0 +1,119 @@
+"""The staff dashboard on the back-office's home page: each line appears with its cause,
+disappears with it, and links to where it is handled."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from partners.models import Action, Partner
+from plenaries.models import Plenary, Registration
+from tests.factories import ActionFactory, PartnerFactory, PlenaryFactory, RegistrationFactory
+from utopia import dashboard
+
+pytestmark = pytest.mark.django_db
+
+
+def keys(today=None):
+    return [line.key for line in dashboard.lines(today=today)]
+
+
+def line(key):
+    return next(line for line in dashboard.lines() if line.key == key)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def plenary_this_semester(today):
+    """Keeps the cadence and next-plenary lines away for tests about other lines."""
+    return PlenaryFactory(date=today, status=Plenary.Status.HELD)
+
+
+def test_submitted_action_line_appears_and_goes_once_decided(plenary_this_semester):
+    action = ActionFactory(status=Action.Status.SUBMITTED)
+    ActionFactory(status=Action.Status.SUBMITTED)
+    assert line("actions_to_moderate").text == "2 actions attendent la modération."
+    assert line("actions_to_moderate").url == ("/admin/partners/action/?status__exact=submitted")
+    Action.objects.update(status=Action.Status.REJECTED)
+    assert "actions_to_moderate" not in keys()
+    assert action.pk  # the actions are still there, only the cause has gone
+
+
+def test_next_plenary_line_shows_the_answers(today, partner, other_partner):
+    plenary = PlenaryFactory(date=today, status=Plenary.Status.CONVENED)
+    RegistrationFactory(plenary=plenary, partner=partner, answer=Registration.Answer.ATTENDING)
+    RegistrationFactory(
+        plenary=plenary,
+        partner=other_partner,
+        answer=Registration.Answer.EXCUSED,
+        attendee_count=0,
+        attendee_names="",
+    )
+    PartnerFactory()  # has not answered
+    text = line("next_plenary").text
+    assert "1 présent(s), 1 excusé(s), 1 sans réponse sur 3 partenaires" in text
+    assert line("next_plenary").url == f"/admin/plenaries/plenary/{plenary.pk}/change/"
+    Plenary.objects.filter(pk=plenary.pk).update(status=Plenary.Status.CANCELLED)
+    assert "next_plenary" not in keys()
+
+
+def test_semester_without_plenary_line_goes_when_one_is_planned(today):
+    assert "plenary_cadence" in keys()
+    assert "Aucune plénière n'est prévue ce semestre" in line("plenary_cadence").text
+    PlenaryFactory(date=today, status=Plenary.Status.PREPARATION)
+    assert "plenary_cadence" not in keys()
+
+
+def test_unpublished_minutes_line_after_thirty_days(today, plenary_this_semester):
+    held_on = today - datetime.timedelta(days=200)
+    held = PlenaryFactory(date=held_on, status=Plenary.Status.HELD)
+    assert any("compte rendu" in line.text for line in dashboard.lines())
+    Plenary.objects.filter(pk=held.pk).update(minutes_published_on=today)
+    assert not any("compte rendu" in line.text for line in dashboard.lines())
+
+
+def test_unconfirmed_partner_pages_line(plenary_this_semester):
+    stale = PartnerFactory(last_confirmed_at=timezone.now() - datetime.timedelta(days=400))
+    PartnerFactory()
+    assert line("partner_pages_unconfirmed").text.startswith("1 fiche de partenaire")
+    assert line("partner_pages_unconfirmed").url.endswith("?confirmation=overdue")
+    Partner.objects.filter(pk=stale.pk).update(last_confirmed_at=timezone.now())
+    assert "partner_pages_unconfirmed" not in keys()
+
+
+def test_nothing_to_handle_says_so(client, staff, plenary_this_semester):
+    client.force_login(staff)
+    page = client.get("/admin/").content.decode()
+    assert "Rien à traiter pour le moment." in page
+
+
+def test_admin_home_lists_the_lines_with_their_links(client, staff, plenary_this_semester):
+    ActionFactory(status=Action.Status.SUBMITTED)
+    client.force_login(staff)
+    page = client.get("/admin/").content.decode()
+    assert 'data-line="actions_to_moderate"' in page
+    assert 'href="/admin/partners/action/?status__exact=submitted"' in page
+    # The filter the line links to exists and keeps the overdue pages only.
+    assert client.get("/admin/partners/partner/?confirmation=overdue").status_code == 200
+
+
+def test_dashboard_is_for_staff_only(client, member):
+    client.force_login(member)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_dashboard_queries_do_not_grow_with_the_network(rows, today, django_assert_num_queries):
+    plenary = PlenaryFactory(date=today, status=Plenary.Status.CONVENED)
+    for _ in range(rows):
+        ActionFactory(status=Action.Status.SUBMITTED)
+        RegistrationFactory(plenary=plenary)
+    PlenaryFactory(date=today - datetime.timedelta(days=200), status=Plenary.Status.HELD)
+    with django_assert_num_queries(5):
+        dashboard.lines()
