@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Value, When
+from django.db.models import Case, F, Value, When
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -368,20 +368,14 @@ class ActionAdmin(admin.ModelAdmin):
         (_("Suivi"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         # The queue first: submitted actions, the oldest submission first.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                queue=Case(
-                    When(status=Action.Status.SUBMITTED, then=Value(0)),
-                    When(status=Action.Status.CHANGES_REQUESTED, then=Value(1)),
-                    default=Value(2),
-                )
-            )
-            .order_by("queue", "submitted_at", "-pk")
+        queue = Case(
+            When(status=Action.Status.SUBMITTED, then=Value(0)),
+            When(status=Action.Status.CHANGES_REQUESTED, then=Value(1)),
+            default=Value(2),
         )
+        return [queue.asc(), F("submitted_at").asc(nulls_last=True), "-pk"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "image":

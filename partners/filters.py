@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +102,9 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         # "Upcoming" is the default: a past event leaves the list by itself.
-        if data is not None and not data.get("quand"):
+        if data is None:
+            data = QueryDict(mutable=True)
+        if not data.get("quand"):
             data = data.copy()
             data["quand"] = self.UPCOMING
         super().__init__(data, *args, **kwargs)
@@ -109,6 +112,12 @@ class ActionFilter(django_filters.FilterSet):
     @property
     def is_archive(self) -> bool:
         return self.form.is_bound and self.form.cleaned_data.get("quand") == self.PAST
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("quand"):  # an invalid value: the default again
+            queryset = queryset.upcoming()
+        return queryset
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

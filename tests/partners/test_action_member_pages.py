@@ -1,0 +1,244 @@
+"""Members write, preview and submit their partner's actions in "Mon espace"; bad input is
+refused with a French message and stores nothing."""
+
+import pytest
+
+from partners.models import Action
+from tests import images
+from tests.factories import ActionFactory, FieldOfActionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(partner, **overrides):
+    data = {
+        "partner": partner.pk,
+        "kind": "event",
+        "title": "Repair café",
+        "slug": "",
+        "summary": "On répare ensemble petits appareils et vêtements.",
+        "body": "Apportez vos objets **cassés**.",
+        "starts_at": "2030-03-14T14:00",
+        "ends_at": "2030-03-14T17:30",
+        "place_name": "Salle des fêtes",
+        "address": "1 place de l'Exemple",
+        "postal_code": "57100",
+        "city": "Thionville",
+        "is_accessible": "true",
+        "audience": "Tout public",
+        "contact": "03 82 00 00 00",
+        "registration_url": "",
+        "image_alt": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def errors_of(response):
+    return response.context["form"].errors
+
+
+def test_member_creates_a_draft_previews_and_submits_it(
+    client, member, partner, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    field = FieldOfActionFactory(name="Lien social", slug="lien-social")
+    client.force_login(member)
+    assert client.get("/mon-espace/actions/nouvelle/").status_code == 200
+    response = client.post(
+        "/mon-espace/actions/nouvelle/",
+        form_data(
+            partner,
+            fields_of_action=[field.pk],
+            image=images.png_upload(size=(900, 600)),
+            image_alt="Des bénévoles réparent un grille-pain",
+        ),
+    )
+    action = Action.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/mon-espace/actions/{action.pk}/"
+    assert action.status == Action.Status.DRAFT
+    assert action.slug == "repair-cafe"
+    assert action.is_accessible is True
+    assert list(action.fields_of_action.all()) == [field]
+    assert (action.image_width, action.image_height) == (900, 600)
+    assert action.thumbnail_width == 640
+
+    preview = client.get(response["Location"]).content.decode()
+    assert "Brouillon" in preview
+    assert "<strong>cassés</strong>" in preview
+    assert 'alt="Des bénévoles réparent un grille-pain"' in preview
+    # Not public yet.
+    assert client.get("/actions/repair-cafe/").status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/mon-espace/actions/{action.pk}/soumettre/")
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == Action.Status.SUBMITTED
+    assert [mail.to for mail in mailoutbox] == [[staff.email]]
+    page = client.get(f"/mon-espace/actions/{action.pk}/").content.decode()
+    assert "En attente de relecture" in page
+    assert "Soumettre au CCAS" not in page
+
+
+def test_member_sees_the_ccas_message_in_the_history(client, member, partner, staff):
+    from partners import services
+
+    action = ActionFactory(partner=partner, status=Action.Status.SUBMITTED)
+    services.action_request_changes(action=action, by=staff, message="Ajoutez le lieu exact.")
+    client.force_login(member)
+    page = client.get(f"/mon-espace/actions/{action.pk}/").content.decode()
+    assert "Modifications demandées" in page
+    assert "Ajoutez le lieu exact." in page
+    assert "Soumettre de nouveau au CCAS" in page
+
+
+def test_slug_is_made_unique_from_the_title(client, member, partner):
+    ActionFactory(slug="repair-cafe")
+    client.force_login(member)
+    client.post("/mon-espace/actions/nouvelle/", form_data(partner))
+    assert Action.objects.filter(slug="repair-cafe-2").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"ends_at": "2030-03-14T10:00"}, "ends_at", "La fin ne peut pas précéder le début."),
+        ({"starts_at": ""}, "starts_at", "Indiquez le début"),
+        ({"starts_at": "", "ends_at": ""}, "starts_at", "Un événement a une date"),
+        ({"starts_at": "2030-13-45T25:00"}, "starts_at", "Saisissez une date et une heure valides"),
+        ({"slug": "repair-cafe"}, "slug", "Une autre action utilise déjà cet identifiant"),
+        ({"slug": "flux"}, "slug", "Cet identifiant d'URL est réservé"),
+        ({"slug": "<b>x</b>"}, "slug", "Ce champ ne doit contenir que"),
+        ({"title": "x" * 201}, "title", "Assurez-vous que cette valeur comporte au plus 200"),
+        ({"summary": ""}, "summary", "Ce champ est obligatoire."),
+        (
+            {"registration_url": "javascript:alert(1)"},
+            "registration_url",
+            "Saisissez une URL valide.",
+        ),
+        ({"image": "png"}, "image_alt", "Décrivez l'image en quelques mots"),
+        ({"image": "not_an_image"}, "image", "n'est pas une image lisible"),
+        ({"image": "svg"}, "image", "Les images SVG ne sont pas acceptées"),
+        ({"image": "oversized"}, "image", "la limite est de"),
+    ],
+)
+def test_bad_input_is_refused_in_french_and_nothing_is_stored(
+    client, member, partner, overrides, field, message
+):
+    taken = ActionFactory(slug="repair-cafe")
+    uploads = {
+        "png": images.png_upload,
+        "not_an_image": images.not_an_image_upload,
+        "svg": images.svg_upload,
+        "oversized": images.oversized_upload,
+    }
+    if "image" in overrides:
+        overrides = {**overrides, "image": uploads[overrides["image"]]()}
+    client.force_login(member)
+    response = client.post("/mon-espace/actions/nouvelle/", form_data(partner, **overrides))
+    assert response.status_code == 200
+    assert any(message in error for error in errors_of(response)[field]), errors_of(response)
+    assert "L'action n'a pas été enregistrée" in response.content.decode()
+    assert list(Action.objects.all()) == [taken]
+
+
+def test_hostile_html_in_the_body_is_neutralised(client, member, partner):
+    client.force_login(member)
+    client.post(
+        "/mon-espace/actions/nouvelle/",
+        form_data(
+            partner,
+            title='<script>alert("t")</script>',
+            body='<script>alert(1)</script><img src=x onerror="alert(2)"> [lien](javascript:alert(3))',
+        ),
+    )
+    action = Action.objects.get()
+    page = client.get(action.get_manage_url()).content.decode()
+    assert "<script>alert" not in page
+    assert "onerror" not in page
+    assert "javascript:alert" not in page
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in page
+
+
+def test_member_cannot_post_for_another_partner(client, member, other_partner):
+    client.force_login(member)
+    response = client.post("/mon-espace/actions/nouvelle/", form_data(other_partner))
+    assert response.status_code == 200
+    assert "partner" in errors_of(response)
+    assert not Action.objects.exists()
+
+
+def test_member_of_another_partner_cannot_touch_an_action(client, partner, other_member):
+    action = ActionFactory(partner=partner, status=Action.Status.DRAFT, title="Original")
+    client.force_login(other_member)
+    assert client.get(action.get_manage_url()).status_code == 404
+    assert client.get(f"/mon-espace/actions/{action.pk}/modifier/").status_code == 404
+    response = client.post(
+        f"/mon-espace/actions/{action.pk}/modifier/", form_data(partner, title="Piraté")
+    )
+    assert response.status_code == 404
+    assert client.post(f"/mon-espace/actions/{action.pk}/soumettre/").status_code == 404
+    action.refresh_from_db()
+    assert (action.title, action.status) == ("Original", Action.Status.DRAFT)
+
+
+def test_submitting_twice_says_why_in_french(client, member, partner):
+    action = ActionFactory(partner=partner, status=Action.Status.SUBMITTED)
+    client.force_login(member)
+    response = client.post(f"/mon-espace/actions/{action.pk}/soumettre/", follow=True)
+    assert (
+        "Seul un brouillon ou une action à modifier peut être soumis" in response.content.decode()
+    )
+
+
+def test_submit_is_post_only(client, member, partner):
+    action = ActionFactory(partner=partner, status=Action.Status.DRAFT)
+    client.force_login(member)
+    assert client.get(f"/mon-espace/actions/{action.pk}/soumettre/").status_code == 405
+    action.refresh_from_db()
+    assert action.status == Action.Status.DRAFT
+
+
+def test_editing_a_published_action_warns_then_sends_it_back(client, member, partner):
+    action = ActionFactory(partner=partner, slug="repair-cafe", title="Repair café")
+    client.force_login(member)
+    page = client.get(f"/mon-espace/actions/{action.pk}/modifier/").content.decode()
+    assert "elle sera retirée du site" in page
+    response = client.post(
+        f"/mon-espace/actions/{action.pk}/modifier/",
+        form_data(partner, slug="repair-cafe", summary="Résumé corrigé"),
+        follow=True,
+    )
+    assert "n&#x27;est plus en ligne" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == Action.Status.SUBMITTED
+    assert action.summary == "Résumé corrigé"
+
+
+def test_my_actions_lists_owned_and_co_organised_actions_only(
+    client, member, partner, other_partner
+):
+    ActionFactory(partner=partner, title="La nôtre", status=Action.Status.DRAFT)
+    ActionFactory(partner=other_partner, co_organisers=[partner], title="Avec nous")
+    ActionFactory(partner=other_partner, title="Pas la nôtre", status=Action.Status.DRAFT)
+    client.force_login(member)
+    page = client.get("/mon-espace/actions/").content.decode()
+    assert "La nôtre" in page and "Avec nous" in page
+    assert "Pas la nôtre" not in page
+    space = client.get("/mon-espace/").content.decode()
+    assert "La nôtre" in space
+    assert "Proposer une action" in space
+
+
+def test_co_organiser_member_sees_the_moderation_but_cannot_edit(
+    client, partner, other_partner, other_member
+):
+    action = ActionFactory(
+        partner=partner, co_organisers=[other_partner], status=Action.Status.DRAFT
+    )
+    client.force_login(other_member)
+    page = client.get(action.get_manage_url()).content.decode()
+    assert "Brouillon" in page
+    assert "Modifier l'action" not in page
+    assert "Soumettre au CCAS" not in page
