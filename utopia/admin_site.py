@@ -51,6 +51,25 @@ class UtopiaAdminSite(AdminSite):
     index_title = _("Gestion du réseau")
     index_template = "admin/utopia/index.html"
 
+    def get_urls(self):
+        from django.urls import path
+
+        from utopia import exports
+
+        return [
+            path(
+                "exports/",
+                self.admin_view(lambda request: exports.index(request, self)),
+                name="utopia_exports",
+            ),
+            path(
+                "exports/<slug:name>.csv",
+                self.admin_view(exports.download),
+                name="utopia_export",
+            ),
+            *super().get_urls(),
+        ]
+
     def index(self, request, extra_context=None):
         from utopia import dashboard
 

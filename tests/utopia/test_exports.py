@@ -1,0 +1,93 @@
+"""Staff CSV exports: partners, contacts, plenary attendance (UTF-8 with BOM)."""
+
+import csv
+import io
+
+import pytest
+
+from tests.factories import AttendanceFactory, MembershipFactory, PartnerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = content.decode("utf-8")
+    assert text.startswith("\ufeff"), "BOM so that spreadsheets read accents correctly"
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_exports_page_lists_every_export(staff_client):
+    page = staff_client.get("/admin/exports/").content.decode()
+    for name in ("partenaires", "contacts", "presences"):
+        assert f'href="/admin/exports/{name}.csv"' in page
+
+
+def test_partners_export_has_every_partner_with_accents(staff_client):
+    PartnerFactory(name="Société Saint-Vincent-de-Paul", is_active=False)
+    PartnerFactory(name="Émergence")
+    response = staff_client.get("/admin/exports/partenaires.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="partenaires-utopia-')
+    table = rows(response)
+    assert table[0][0] == "Nom"
+    assert {row[0] for row in table[1:]} == {"Société Saint-Vincent-de-Paul", "Émergence"}
+
+
+def test_contacts_export_lists_people_and_neutralises_formulas(staff_client, partner):
+    MembershipFactory(
+        partner=partner,
+        user=UserFactory(first_name='=HYPERLINK("x")', last_name="Lefèvre", email="l@ex.fr"),
+        role="manager",
+    )
+    table = rows(staff_client.get("/admin/exports/contacts.csv"))
+    assert table[0] == ["Partenaire", "Prénom", "Nom", "Courriel", "Rôle", "Membre depuis"]
+    assert table[1][:5] == ["Emergence", '\'=HYPERLINK("x")', "Lefèvre", "l@ex.fr", "Responsable"]
+
+
+def test_attendance_export(staff_client, partner):
+    attendance = AttendanceFactory(partner=partner, persons_present="Anne Dupont\nLéo Martin")
+    table = rows(staff_client.get("/admin/exports/presences.csv"))
+    assert table[1] == [
+        str(attendance.plenary),
+        attendance.plenary.date.isoformat(),
+        "Emergence",
+        "Présent",
+        "Anne Dupont ; Léo Martin",
+    ]
+
+
+def test_unknown_export_is_404(staff_client):
+    assert staff_client.get("/admin/exports/inconnu.csv").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_exports_are_staff_only(client, member, who):
+    if who == "member":
+        client.force_login(member)
+    for path in ("/admin/exports/", "/admin/exports/contacts.csv"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_export_queries_do_not_grow_with_rows(staff_client, size, django_assert_num_queries):
+    for _ in range(size):
+        partner = PartnerFactory()
+        MembershipFactory(partner=partner)
+        AttendanceFactory(partner=partner)
+    # Session and user, one query per table (plus the prefetch of fields of action), and the
+    # session saved again (3 queries: SESSION_SAVE_EVERY_REQUEST, for the inactivity timeout).
+    with django_assert_num_queries(7):
+        rows(staff_client.get("/admin/exports/partenaires.csv"))
+    with django_assert_num_queries(6):
+        rows(staff_client.get("/admin/exports/contacts.csv"))
+    with django_assert_num_queries(6):
+        rows(staff_client.get("/admin/exports/presences.csv"))

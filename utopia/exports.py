@@ -1,0 +1,110 @@
+"""CSV exports for CCAS staff, gathered on one back-office page (/admin/exports/); the
+admin site wraps these views (staff only, with two-factor authentication in production).
+
+Every file is UTF-8 with a byte-order mark, `;`-separated, formulas neutralised
+(partners.exports.csv_response). Each export streams the whole table in a fixed number of
+queries, whatever the size of the network.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.exports import DIRECTORY_HEADER, csv_response, directory_rows
+from partners.models import Membership, Partner
+from plenaries.models import Attendance
+
+
+def _local_date(value) -> str:
+    return timezone.localtime(value).date().isoformat() if value else ""
+
+
+def partners_export():
+    partners = (
+        Partner.objects.select_related("neighbourhood")
+        .prefetch_related("fields_of_action")
+        .order_by("name")
+    )
+    return csv_response("partenaires-utopia", DIRECTORY_HEADER, directory_rows(partners))
+
+
+def contacts_export():
+    seats = (
+        Membership.objects.filter(user__is_active=True)
+        .select_related("user", "partner")
+        .order_by("partner__name", "user__last_name", "user__first_name")
+    )
+    return csv_response(
+        "contacts-utopia",
+        ["Partenaire", "Prénom", "Nom", "Courriel", "Rôle", "Membre depuis"],
+        (
+            [
+                seat.partner.name,
+                seat.user.first_name,
+                seat.user.last_name,
+                seat.user.email,
+                seat.get_role_display(),
+                _local_date(seat.created_at),
+            ]
+            for seat in seats
+        ),
+    )
+
+
+def attendance_export():
+    attendances = Attendance.objects.select_related("plenary", "partner").order_by(
+        "plenary__date", "partner__name"
+    )
+    return csv_response(
+        "presences-plenieres-utopia",
+        ["Plénière", "Date", "Partenaire", "Présence", "Personnes présentes"],
+        (
+            [
+                str(attendance.plenary),
+                attendance.plenary.date.isoformat(),
+                attendance.partner.name,
+                attendance.get_status_display(),
+                " ; ".join(attendance.persons_present.split("\n")).strip(),
+            ]
+            for attendance in attendances
+        ),
+    )
+
+
+# name -> (label, description, function); apps higher up add theirs below.
+EXPORTS = {
+    "partenaires": (
+        _("Partenaires"),
+        _("L'annuaire complet, y compris les partenaires inactifs."),
+        partners_export,
+    ),
+    "contacts": (
+        _("Contacts"),
+        _("Les personnes rattachées à chaque partenaire, avec leur rôle."),
+        contacts_export,
+    ),
+    "presences": (
+        _("Présences aux plénières"),
+        _("Chaque partenaire à chaque plénière : présent, représenté, excusé ou absent."),
+        attendance_export,
+    ),
+}
+
+
+def index(request, admin_site):
+    return render(
+        request,
+        "admin/utopia/exports.html",
+        {
+            **admin_site.each_context(request),
+            "title": _("Exports CSV"),
+            "exports": [(name, label, text) for name, (label, text, _f) in EXPORTS.items()],
+        },
+    )
+
+
+def download(request, name: str):
+    if name not in EXPORTS:
+        raise Http404
+    return EXPORTS[name][2]()
