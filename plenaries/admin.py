@@ -4,6 +4,7 @@ public views, so a rule (deadline, minutes only once held...) is written once.""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -230,8 +231,12 @@ class PlenaryAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:
             return super().save_formset(request, form, formset, change)
+        # Decisions and the themes they adopt go through the services; the admin's history
+        # message reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deleted in formset.deleted_forms:
             if deleted.instance.pk:
+                formset.deleted_objects.append(deleted.instance)
                 deleted.instance.delete()
         for decision_form in formset.forms:
             if decision_form in formset.deleted_forms or not decision_form.has_changed():
@@ -240,6 +245,7 @@ class PlenaryAdmin(admin.ModelAdmin):
             decision = decision_form.instance
             if decision.pk:
                 decision.save()
+                formset.changed_objects.append((decision, decision_form.changed_data))
             else:
                 decision = services.decision_record(
                     plenary=form.instance,
@@ -248,6 +254,7 @@ class PlenaryAdmin(admin.ModelAdmin):
                     order=data.get("order"),
                     by=request.user,
                 )
+                formset.new_objects.append(decision)
             name = (data.get("theme_name") or "").strip()
             if name and not decision_form.fields["theme_name"].disabled:
                 services.theme_adopt(
@@ -256,6 +263,7 @@ class PlenaryAdmin(admin.ModelAdmin):
                     description=data.get("theme_description", ""),
                     by=request.user,
                 )
+        return None
 
     def _each(self, request, queryset, service, done_message, **kwargs):
         done = 0
@@ -324,9 +332,7 @@ class PlenaryAdmin(admin.ModelAdmin):
         recorded = {a.partner_id: a for a in plenary.attendances.all()}
         answers = {r.partner_id: r for r in plenary.registrations.all()}
         partners = list(
-            Partner.objects.filter(pk__in=set(recorded))
-            .union(Partner.objects.active())
-            .order_by("name")
+            Partner.objects.filter(Q(is_active=True) | Q(pk__in=set(recorded))).order_by("name")
         )
         initial = []
         for partner in partners:

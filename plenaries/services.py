@@ -25,6 +25,12 @@ from plenaries.models import (
     Theme,
 )
 
+
+def _lines(text: str) -> str:
+    """One name a line, whatever line endings the browser sent."""
+    return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
 # Changing one of these after convening sends an update to every convened person.
 SCHEDULE_FIELDS = ("date", "start_time", "end_time", "place", "address")
 
@@ -225,7 +231,7 @@ def registration_answer(
     ) or Registration(plenary=plenary, partner=partner)
     registration.answer = answer
     registration.attendee_count = attendee_count
-    registration.attendee_names = attendee_names.strip()
+    registration.attendee_names = _lines(attendee_names)
     registration.comment = comment.strip()
     registration.answered_by = by
     registration.answered_at = timezone.now()
@@ -253,7 +259,7 @@ def attendance_record(
         Attendance.objects.select_for_update().filter(plenary=plenary, partner=partner).first()
     ) or Attendance(plenary=plenary, partner=partner)
     attendance.status = status
-    attendance.persons_present = persons_present.strip()
+    attendance.persons_present = _lines(persons_present)
     attendance.recorded_by = by
     attendance.recorded_at = timezone.now()
     attendance.full_clean()
