@@ -15,6 +15,7 @@ from partners.models import (
     AccessRequest,
     Action,
     ActionTransition,
+    BulletinPost,
     Charter,
     FieldOfAction,
     Invitation,
@@ -305,6 +306,26 @@ MODERATION_SERVICES = {
     "request_changes": services.action_request_changes,
     "reject": services.action_reject,
 }
+
+
+@admin.register(BulletinPost)
+class BulletinPostAdmin(admin.ModelAdmin):
+    list_display = ["title", "partner", "kind", "author", "created_at", "removed_at"]
+    list_filter = ["kind", ("removed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "body", "partner__name"]
+    list_select_related = ["partner", "author"]
+    readonly_fields = ["author", "created_at", "removed_at", "removed_by"]
+    actions = ["remove"]
+
+    @admin.action(description=_("Retirer les messages choisis du fil du réseau"))
+    def remove(self, request, queryset):
+        done = 0
+        for post in queryset.filter(removed_at__isnull=True):
+            services.bulletin_post_remove(post=post, by=request.user)
+            done += 1
+        self.message_user(
+            request, ngettext("%d message retiré.", "%d messages retirés.", done) % done
+        )
 
 
 @admin.register(Action)

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from partners.images import SafeImageField
-from partners.models import AccessRequest, Action, Membership, Partner
+from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
 from partners.validators import validate_siren
 
@@ -396,3 +396,32 @@ class ActionForm(forms.ModelForm):
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
         return slug
+
+
+class BulletinPostForm(forms.ModelForm):
+    """A message for the network, in the name of one of the author's partners."""
+
+    class Meta:
+        model = BulletinPost
+        fields = ["partner", "kind", "title", "body"]
+        help_texts = {
+            "body": _(
+                "Texte simple, 5 000 caractères au plus. Visible des seuls membres du réseau "
+                "(jamais public) ; évitez d'y mettre des données personnelles de tiers."
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partners.rules import member_partner_ids
+
+        partners = Partner.objects.filter(is_active=True).order_by("name")
+        if not user.is_staff:
+            partners = partners.filter(pk__in=member_partner_ids(user))
+        self.fields["partner"].queryset = partners
+        self.fields["partner"].label = _("Au nom de")
+        self.fields["partner"].empty_label = None
+        self.fields["title"].widget.attrs["maxlength"] = 150
+        self.fields["body"].widget.attrs.update({"maxlength": 5000, "rows": 8})
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Publier sur le fil du réseau")))

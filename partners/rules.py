@@ -57,6 +57,13 @@ def is_action_co_organiser_member(user, action) -> bool:
     return bool(mine) and any(p.pk in mine for p in action.co_organisers.all())
 
 
+@rules.predicate
+def is_bulletin_post_author_or_manager(user, post) -> bool:
+    if post is None or not user.is_authenticated:
+        return False
+    return post.author_id == user.pk or post.partner_id in managed_partner_ids(user)
+
+
 is_staff = rules.is_staff
 
 rules.add_perm("partners.edit_partner_page", is_staff | is_partner_member)
@@ -68,3 +75,4 @@ rules.add_perm(
     "partners.view_action_moderation",
     is_staff | is_action_owner_member | is_action_co_organiser_member,
 )
+rules.add_perm("partners.remove_bulletin_post", is_staff | is_bulletin_post_author_or_manager)

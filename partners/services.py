@@ -22,6 +22,7 @@ from partners.models import (
     AccessRequest,
     Action,
     ActionTransition,
+    BulletinPost,
     Invitation,
     Membership,
     Partner,
@@ -290,6 +291,36 @@ def signature_names_hide_expired(*, today: datetime.date | None = None) -> int:
     retention period; the signature itself (partner, role, date) stays public."""
     today = today or timezone.localdate()
     return Signature.objects.name_retention_expired(today=today).update(name_hidden_on=today)
+
+
+# --- Network bulletin ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bulletin_post_create(*, post: BulletinPost, by) -> BulletinPost:
+    """Share news with the network, in the name of one of the author's partners."""
+    from partners.rules import member_partner_ids
+
+    if not (by.is_staff or post.partner_id in member_partner_ids(by)):
+        raise ValidationError(
+            _("Vous ne pouvez publier qu'au nom d'un partenaire dont vous êtes membre."),
+            code="not_member",
+        )
+    post.author = by
+    post.full_clean()
+    post.save()
+    return post
+
+
+@transaction.atomic
+def bulletin_post_remove(*, post: BulletinPost, by) -> BulletinPost:
+    """Withdraw a post (its author, a manager of its partner, or staff); kept for the record."""
+    if post.removed_at is not None:
+        raise ValidationError(_("Ce message a déjà été retiré."), code="removed")
+    post.removed_at = timezone.now()
+    post.removed_by = by
+    post.save(update_fields=["removed_at", "removed_by"])
+    return post
 
 
 # --- Showcase of actions: posting and moderation ---------------------------------------------

@@ -12,6 +12,10 @@ urlpatterns = [
     path("partenaires/<slug:slug>/modifier/", views.PartnerUpdateView.as_view(), name="update"),
     path("partenaires/<slug:slug>/inviter/", views.InvitationCreateView.as_view(), name="invite"),
     path("demande-acces/", views.AccessRequestView.as_view(), name="access_request"),
+    # The network bulletin, for network members only.
+    path("reseau/", views.BulletinListView.as_view(), name="bulletin"),
+    path("reseau/publier/", views.BulletinPostCreateView.as_view(), name="bulletin_create"),
+    path("reseau/<int:pk>/retirer/", views.bulletin_post_remove, name="bulletin_remove"),
     # The showcase of actions: public pages and feeds...
     path("actions/", views.ActionListView.as_view(), name="action_list"),
     path("actions/flux/", feeds.ActionAtomFeed(), name="action_feed"),

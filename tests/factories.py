@@ -11,6 +11,7 @@ from partners.models import (
     AccessRequest,
     Action,
     ActionTransition,
+    BulletinPost,
     Charter,
     FieldOfAction,
     Invitation,
@@ -269,3 +270,17 @@ class ActionTransitionFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     from_status = Action.Status.DRAFT
     to_status = Action.Status.SUBMITTED
+
+
+# --- network bulletin (partners.BulletinPost) ------------------------------------------------
+
+
+class BulletinPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BulletinPost
+
+    partner = factory.SubFactory(PartnerFactory)
+    author = factory.SubFactory(UserFactory)
+    kind = BulletinPost.Kind.HELP
+    title = factory.Sequence(lambda n: f"Appel aux bénévoles {n}")
+    body = "Nous cherchons des bras pour la collecte de samedi."

@@ -1,4 +1,5 @@
 from .action import Action, ActionTransition
+from .bulletin import BulletinPost
 from .charter import Charter, Signature
 from .membership import AccessRequest, Invitation, Membership
 from .partner import Partner
@@ -8,6 +9,7 @@ __all__ = [
     "AccessRequest",
     "Action",
     "ActionTransition",
+    "BulletinPost",
     "Charter",
     "FieldOfAction",
     "Invitation",

@@ -10,6 +10,7 @@ from .actions import (
     ActionUpdateView,
     action_submit,
 )
+from .bulletin import BulletinListView, BulletinPostCreateView, bulletin_post_remove
 from .directory import (
     AccessRequestView,
     CharterView,
@@ -30,12 +31,15 @@ __all__ = [
     "ActionManageView",
     "ActionMineView",
     "ActionUpdateView",
+    "BulletinListView",
+    "BulletinPostCreateView",
     "CharterView",
     "InvitationCreateView",
     "PartnerDetailView",
     "PartnerListView",
     "PartnerUpdateView",
     "action_submit",
+    "bulletin_post_remove",
     "invitation_accept",
     "organization_jsonld",
     "partner_confirm",
