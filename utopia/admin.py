@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from utopia import rgpd
+from utopia.models import DigestIssue, EmailPreferences
 
 User = get_user_model()
 
@@ -66,3 +67,20 @@ class PersonalDataUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, PersonalDataUserAdmin)
+
+
+@admin.register(DigestIssue)
+class DigestIssueAdmin(admin.ModelAdmin):
+    list_display = ["period_start", "period_end", "sent_at", "recipients", "items"]
+    readonly_fields = ["period_start", "period_end", "sent_at", "recipients", "items"]
+
+    def has_add_permission(self, request):
+        return False  # sent by `manage.py send_digest`, never written by hand
+
+
+@admin.register(EmailPreferences)
+class EmailPreferencesAdmin(admin.ModelAdmin):
+    list_display = ["user", "receives_digest", "updated_at"]
+    list_filter = ["receives_digest"]
+    search_fields = ["user__email", "user__last_name"]
+    autocomplete_fields = ["user"]

@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +48,19 @@ class TwoFactorConfirmForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].strip()
+
+
+class EmailPreferencesForm(forms.Form):
+    receives_digest = forms.BooleanField(
+        label=_("Recevoir la lettre mensuelle du réseau"),
+        required=False,
+        help_text=_(
+            "Une fois par mois : les nouvelles actions publiées, les messages du fil du réseau, "
+            "les prochaines plénières et réunions."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Enregistrer mes préférences")))

@@ -49,6 +49,12 @@ account_patterns = [
     ),
     path("invitation/<str:token>/", invitation_accept, name="invitation_accept"),
     path("double-authentification/", views.two_factor_setup, name="two_factor_setup"),
+    path("preferences/", views.email_preferences, name="email_preferences"),
+    path(
+        "lettre/desabonnement/<str:token>/",
+        views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
 ]
 
 site_patterns = [

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
 
@@ -136,3 +137,42 @@ def media(request, path):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+@login_required
+def email_preferences(request):
+    from utopia import digest
+    from utopia.forms import EmailPreferencesForm
+    from utopia.models import EmailPreferences
+
+    current = EmailPreferences.objects.filter(user=request.user).first()
+    receives = current.receives_digest if current else True
+    # An unticked box sends nothing: the POST may be empty and still mean "no".
+    data = request.POST if request.method == "POST" else None
+    form = EmailPreferencesForm(data, initial={"receives_digest": receives})
+    if request.method == "POST" and form.is_valid():
+        digest.digest_subscription_set(
+            user=request.user, receives_digest=form.cleaned_data["receives_digest"]
+        )
+        messages.success(request, _("Vos préférences de courriel sont enregistrées."))
+        return redirect("email_preferences")
+    return render(request, "utopia/email_preferences.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the proof; mail providers POST it (RFC 8058 one-click)
+@never_cache
+def digest_unsubscribe(request, token: str):
+    from django.core.exceptions import ValidationError
+
+    from utopia import digest
+
+    try:
+        person = digest.user_from_unsubscribe_token(token)
+    except ValidationError as error:
+        return render(
+            request, "utopia/digest_unsubscribe.html", {"error": error.messages[0]}, status=400
+        )
+    if request.method == "POST":
+        digest.digest_subscription_set(user=person, receives_digest=False)
+        return render(request, "utopia/digest_unsubscribe.html", {"done": True})
+    return render(request, "utopia/digest_unsubscribe.html", {"email": person.email})

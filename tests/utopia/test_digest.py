@@ -1,0 +1,159 @@
+"""The monthly digest: what it gathers, who receives it, and unsubscribing."""
+
+import datetime
+import html
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from partners.models import Action
+from plenaries.models import Plenary
+from tests.factories import (
+    ActionFactory,
+    BulletinPostFactory,
+    MembershipFactory,
+    PartnerFactory,
+    PlenaryFactory,
+    UserFactory,
+)
+from utopia import digest
+from utopia.models import DigestIssue, EmailPreferences
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+def ago(days):
+    return NOW - datetime.timedelta(days=days)
+
+
+def send(django_capture_on_commit_callbacks, now=None):
+    with django_capture_on_commit_callbacks(execute=True):
+        return digest.digest_send(now=now)
+
+
+def unsubscribe_path(mail):
+    return re.search(r"https?://[^/\s]+(/compte/lettre/desabonnement/\S+/)", mail.body).group(1)
+
+
+@pytest.fixture
+def news(partner):
+    published = ActionFactory(partner=partner, title="Bourse aux vêtements", published_at=ago(3))
+    ActionFactory(partner=partner, title="Action trop ancienne", published_at=ago(60))
+    ActionFactory(
+        partner=partner, title="Brouillon caché", status=Action.Status.DRAFT, published_at=None
+    )
+    post = BulletinPostFactory(partner=partner, title="Cherche bénévoles pour samedi")
+    plenary = PlenaryFactory(
+        date=timezone.localdate() + datetime.timedelta(days=20), status=Plenary.Status.CONVENED
+    )
+    return published, post, plenary
+
+
+def test_digest_gathers_the_months_news_and_whats_coming(
+    news, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    issue = send(django_capture_on_commit_callbacks)
+
+    assert issue.items == 3
+    assert issue.recipients == 1
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [member.email]
+    assert mail.subject.startswith("UTOPIA : la lettre du réseau")
+    assert "Bourse aux vêtements" in mail.body
+    assert "Cherche bénévoles pour samedi" in mail.body
+    assert str(news[2]) in mail.body
+    assert "Action trop ancienne" not in mail.body
+    assert "Brouillon caché" not in mail.body
+    assert news[0].get_absolute_url() in mail.body
+    assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe_path(mail) in mail.extra_headers["List-Unsubscribe"]
+
+
+def test_next_digest_covers_only_what_is_new(
+    news, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    first = send(django_capture_on_commit_callbacks, now=ago(1))
+    BulletinPostFactory(title="Nouveau message")
+    second = send(django_capture_on_commit_callbacks)
+    assert second.period_start == first.period_end
+    assert "Bourse aux vêtements" not in mailoutbox[-1].body
+    assert "Nouveau message" in mailoutbox[-1].body
+
+
+def test_nothing_new_sends_nothing(member, mailoutbox, django_capture_on_commit_callbacks):
+    output = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digest", stdout=output)
+    assert output.getvalue().startswith("Rien de nouveau")
+    assert not mailoutbox
+    assert not DigestIssue.objects.exists()
+
+
+def test_recipients_are_active_members_who_did_not_opt_out(news, member, other_member, staff):
+    EmailPreferences.objects.create(user=other_member, receives_digest=False)
+    inactive = MembershipFactory(user=UserFactory(is_active=False)).user
+    of_inactive_partner = MembershipFactory(partner=PartnerFactory(is_active=False)).user
+    UserFactory()  # an account attached to no partner
+
+    people = set(digest.recipients())
+
+    assert member in people
+    assert not people & {other_member, inactive, of_inactive_partner, staff}
+
+
+def test_one_click_unsubscribe_works_for_its_recipient_only(
+    client, news, member, other_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    send(django_capture_on_commit_callbacks)
+    mine = next(m for m in mailoutbox if m.to == [member.email])
+    path = unsubscribe_path(mine)
+
+    # Opening the link changes nothing; confirming (or the mail provider's POST) does.
+    assert client.get(path).status_code == 200
+    assert digest.recipients().filter(pk=member.pk).exists()
+    response = client.post(path)
+    assert response.status_code == 200
+    assert "vous ne recevrez plus la lettre" in html.unescape(response.content.decode())
+    assert not digest.recipients().filter(pk=member.pk).exists()
+    assert digest.recipients().filter(pk=other_member.pk).exists()
+
+
+@pytest.mark.parametrize("token", ["faux", "eyJ1c2VyIjoxfQ:forged"])
+def test_forged_unsubscribe_link_is_refused_and_changes_nothing(client, member, token):
+    response = client.post(f"/compte/lettre/desabonnement/{token}/")
+    assert response.status_code == 400
+    assert "Ce lien de désabonnement n'est pas valide." in html.unescape(response.content.decode())
+    assert not EmailPreferences.objects.exists()
+
+
+def test_member_chooses_in_their_preferences(client, member):
+    client.force_login(member)
+    page = client.get("/compte/preferences/")
+    assert page.status_code == 200
+    assert "checked" in page.content.decode()
+    client.post("/compte/preferences/", {})  # box unticked
+    assert EmailPreferences.objects.get(user=member).receives_digest is False
+    client.post("/compte/preferences/", {"receives_digest": "on"})
+    assert EmailPreferences.objects.get(user=member).receives_digest is True
+
+
+def test_preferences_need_login(client):
+    response = client.get("/compte/preferences/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/compte/connexion/")
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_digest_content_queries_do_not_grow(size, django_assert_num_queries):
+    for _ in range(size):
+        ActionFactory(published_at=ago(2))
+        BulletinPostFactory()
+    with django_assert_num_queries(3):
+        news = digest.content(start=ago(30), end=NOW)
+    assert len(news.actions) == size
