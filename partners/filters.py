@@ -70,12 +70,14 @@ class ActionFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Tous"),
     )
+    # Chosen from a partner's page ("Toutes les actions de ..."), not from a list of a
+    # thousand partners that would weigh on every page of the showcase.
     partenaire = django_filters.ModelChoiceFilter(
         label=_("Partenaire"),
         queryset=Partner.objects.active().only("pk", "name", "slug"),
         to_field_name="slug",
-        empty_label=_("Tous"),
         method="filter_partner",
+        widget=forms.HiddenInput,
     )
     type = django_filters.ChoiceFilter(
         label=_("Type d'action"),

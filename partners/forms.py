@@ -233,17 +233,19 @@ class AccessRequestForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-DATETIME_INPUT_FORMATS = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+DATETIME_INPUT_FORMATS = [DATETIME_FORMAT, "%d/%m/%Y %Hh%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M"]
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    """The browser's own date and time picker; typing "25/12/2026 14:00" works too."""
-
-    input_type = "datetime-local"
+class FrenchDateTimeInput(forms.DateTimeInput):
+    """A plain text field in the French format: the same with a keyboard, a screen reader or
+    any browser (native date-time pickers differ in each one and in each language)."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
+        super().__init__(
+            {"placeholder": "JJ/MM/AAAA HH:MM", "autocomplete": "off", **(attrs or {})},
+            format=DATETIME_FORMAT,
+        )
 
 
 class AccessibilitySelect(forms.NullBooleanSelect):
@@ -265,15 +267,17 @@ class ActionForm(forms.ModelForm):
         label=_("Début"),
         required=False,
         input_formats=DATETIME_INPUT_FORMATS,
-        widget=DateTimeLocalInput,
-        help_text=_("Date et heure, obligatoires pour un événement."),
+        widget=FrenchDateTimeInput,
+        help_text=_(
+            "Au format JJ/MM/AAAA HH:MM, par exemple 14/03/2030 14:00. Obligatoire pour un événement."
+        ),
     )
     ends_at = forms.DateTimeField(
         label=_("Fin"),
         required=False,
         input_formats=DATETIME_INPUT_FORMATS,
-        widget=DateTimeLocalInput,
-        help_text=_("Facultative ; jamais avant le début."),
+        widget=FrenchDateTimeInput,
+        help_text=_("Facultative, au même format ; jamais avant le début."),
     )
     is_accessible = forms.NullBooleanField(
         label=_("Accessible aux personnes à mobilité réduite"),

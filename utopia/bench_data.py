@@ -372,12 +372,141 @@ def fill_partners(ctx: Context) -> None:
 # --- actions (partners.Action, issue 3) ------------------------------------------------------
 
 
+ACTION_TITLES = [
+    "Petit déjeuner solidaire",
+    "Atelier cuisine à petit budget",
+    "Permanence d'accès aux droits",
+    "Forum de l'emploi",
+    "Braderie solidaire",
+    "Collecte de vêtements",
+    "Café des parents",
+    "Sortie familiale",
+    "Atelier numérique",
+    "Repair café",
+    "Formation aux premiers secours",
+    "Accompagnement scolaire",
+    "Groupe de parole",
+    "Distribution alimentaire",
+    "Journée portes ouvertes",
+]
+ACTION_BODIES = [
+    "Un temps convivial ouvert à tous.\n\n- entrée libre ;\n- goûter offert.",
+    "Sur inscription auprès de l'accueil.\n\n**Places limitées.**",
+    "Avec les partenaires du réseau *UTOPIA*.",
+]
+
+
 def fill_actions(ctx: Context) -> None:
     action_model = model("partners.Action")
     if action_model is None:
         ctx.say("Actions : modèle absent (partners.Action), partie sautée.")
         return
-    ctx.say("Actions : le modèle existe mais ce remplissage ne le connaît pas encore.")
+    from partners.models import Action, ActionTransition
+
+    rng = ctx.rng
+    existing = Action.objects.count()
+    wanted = max(0, ctx.sizes.actions - existing)
+    active = [partner for partner in ctx.partners if partner.is_active] or ctx.partners
+    if not active or not wanted:
+        ctx.say(f"Actions : {existing} déjà présentes, rien à ajouter.")
+        return
+    Status, Kind = Action.Status, Action.Kind
+    statuses = [Status.PUBLISHED] * 16 + [
+        Status.SUBMITTED,
+        Status.DRAFT,
+        Status.CHANGES_REQUESTED,
+        Status.REJECTED,
+    ]
+    kinds = [Kind.EVENT] * 6 + [Kind.SERVICE, Kind.PROJECT, Kind.VOLUNTEERING]
+    authors = {seat.partner_id: seat.user_id for seat in ctx.memberships}
+    actions = []
+    for index in range(wanted):
+        # The benchmark's member has a busy partner: one action in twenty is theirs.
+        partner = ctx.bench_partner if index % 20 == 0 else rng.choice(active)
+        title = f"{rng.choice(ACTION_TITLES)} – {rng.choice(PLACES)}"
+        kind = rng.choice(kinds)
+        status = rng.choice(statuses)
+        starts_at = ends_at = None
+        if kind == Kind.EVENT or rng.random() < 0.3:
+            starts_at = (ctx.now + datetime.timedelta(days=rng.randint(-700, 365))).replace(
+                hour=rng.choice([9, 10, 14, 18]), minute=0, second=0, microsecond=0
+            )
+            ends_at = starts_at + datetime.timedelta(hours=rng.choice([1, 2, 3, 8]))
+        summary = f"{title.split(' – ')[0]} proposé par {partner.name}."[:300]
+        body = rng.choice(ACTION_BODIES)
+        submitted_at = ctx.now - datetime.timedelta(days=rng.randint(1, 400))
+        actions.append(
+            Action(
+                partner=partner,
+                title=title,
+                slug=f"{slugify(title)[:180]}-{existing + index + 1}",
+                summary=summary,
+                body=body,
+                body_html=markdown_html(body),
+                kind=kind,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place_name=rng.choice(["Salle des fêtes", "Centre social", "Hôtel de Ville", ""]),
+                address=f"{rng.randint(1, 120)} rue {rng.choice(LAST_NAMES)}",
+                postal_code="57100",
+                city="Thionville",
+                is_accessible=rng.choice([True, False, None]),
+                audience=rng.choice(PUBLICS),
+                contact=partner.phone,
+                status=status,
+                created_by_id=authors.get(partner.pk),
+                submitted_at=None if status == Status.DRAFT else submitted_at,
+                published_at=submitted_at + datetime.timedelta(days=1)
+                if status == Status.PUBLISHED
+                else None,
+                search_text=search.normalize(
+                    " ".join([title, summary, partner.name, "Thionville"])
+                ),
+            )
+        )
+    Action.objects.bulk_create(actions, batch_size=1000)
+    created = list(
+        Action.objects.order_by("pk")[existing:].values_list(
+            "pk", "partner_id", "status", "created_by_id"
+        )
+    )
+
+    fields_through = Action.fields_of_action.through
+    co_through = Action.co_organisers.through
+    fields_rows, co_rows, steps = [], [], []
+    for pk, partner_id, status, author_id in created:
+        for field_of_action in rng.sample(ctx.fields_of_action, rng.randint(1, 2)):
+            fields_rows.append(fields_through(action_id=pk, fieldofaction_id=field_of_action.pk))
+        if rng.random() < 0.2:
+            for partner in rng.sample(active, rng.randint(1, 3)):
+                if partner.pk != partner_id:
+                    co_rows.append(co_through(action_id=pk, partner_id=partner.pk))
+        if status != Status.DRAFT:
+            steps.append(
+                ActionTransition(
+                    action_id=pk,
+                    from_status=Status.DRAFT,
+                    to_status=Status.SUBMITTED,
+                    by_id=author_id,
+                )
+            )
+        if status in (Status.PUBLISHED, Status.CHANGES_REQUESTED, Status.REJECTED):
+            steps.append(
+                ActionTransition(
+                    action_id=pk,
+                    from_status=Status.SUBMITTED,
+                    to_status=status,
+                    by_id=ctx.staff.pk,
+                    message="" if status == Status.PUBLISHED else "Merci de préciser le lieu.",
+                )
+            )
+    fields_through.objects.bulk_create(fields_rows, batch_size=2000)
+    co_through.objects.bulk_create(co_rows, batch_size=2000, ignore_conflicts=True)
+    ActionTransition.objects.bulk_create(steps, batch_size=2000)
+    ctx.say(
+        f"Actions : {len(created)} ajoutées ({sum(1 for row in created if row[2] == Status.PUBLISHED)} publiées), "
+        f"{len(steps)} étapes de modération."
+    )
 
 
 # --- plenaries (issue 4) -----------------------------------------------------------------------

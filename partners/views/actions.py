@@ -48,6 +48,12 @@ class ActionListView(FilterView):
             value for key, value in self.request.GET.items() if key != "page"
         )
         context["is_archive"] = self.filterset.is_archive
+        form = self.filterset.form
+        context["selected_partner"] = form.is_valid() and form.cleaned_data.get("partenaire")
+        without_partner = self.request.GET.copy()
+        for key in ("partenaire", "page"):
+            without_partner.pop(key, None)
+        context["without_partner_query"] = without_partner.urlencode()
         return context
 
 

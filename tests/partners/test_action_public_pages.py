@@ -119,7 +119,11 @@ def test_bad_filter_values_are_reported_in_french_not_crashing(client, showcase,
     response = client.get("/actions/", query)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Sélectionnez un choix valide" in content or "Indiquez un mois" in content
+    assert (
+        "Sélectionnez un choix valide" in content
+        or "Indiquez un mois" in content
+        or "Ce partenaire n'existe pas" in content
+    )
 
 
 def test_pagination_keeps_the_filters(client, partner):
@@ -224,6 +228,13 @@ def test_sitemap_lists_published_actions_only(client, showcase):
     assert "partenaire-inactif" not in content
 
 
+def test_partner_filter_says_whose_actions_and_how_to_see_all(client, showcase):
+    content = client.get("/actions/", {"partenaire": "emergence", "type": "event"}).content.decode()
+    assert "Actions portées ou co-organisées par Emergence." in content
+    assert 'href="/actions/?type=event"' in content
+    assert 'type="hidden" name="partenaire" value="emergence"' in content
+
+
 def test_the_main_navigation_shows_actions(client, showcase):
     content = client.get("/actions/").content.decode()
     assert '<a href="/actions/" aria-current="page">Actions</a>' in content
@@ -235,8 +246,8 @@ def test_list_query_count_does_not_grow_with_actions(client, db, size, django_as
     partner = PartnerFactory()
     for number in range(size):
         ActionFactory(partner=partner, starts_at=in_days(number + 1), fields_of_action=[field])
-    # count, page of actions with their partner, their fields, then the filter form's two lists
-    with django_assert_num_queries(5):
+    # count, page of actions with their partner, their fields, the fields for the filter form
+    with django_assert_num_queries(4):
         response = client.get("/actions/")
     assert response.status_code == 200
 
