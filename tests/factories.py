@@ -284,3 +284,114 @@ class BulletinPostFactory(factory.django.DjangoModelFactory):
     kind = BulletinPost.Kind.HELP
     title = factory.Sequence(lambda n: f"Appel aux bénévoles {n}")
     body = "Nous cherchons des bras pour la collecte de samedi."
+
+
+# --- working groups ----------------------------------------------------------------------------
+
+import hashlib  # noqa: E402
+
+from workgroups.models import (  # noqa: E402
+    CoordinatedProject,
+    Election,
+    GroupMembership,
+    Meeting,
+    Need,
+    PilotTerm,
+    Representative,
+    WorkingGroup,
+)
+
+
+class WorkingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingGroup
+
+    theme = factory.SubFactory(ThemeFactory)
+    name = factory.Sequence(lambda n: f"Groupe de travail {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    mission = "Repérer les besoins et construire des **projets coordonnés**."
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    """An active seat (joined a year ago) of an associative partner, unless told otherwise."""
+
+    class Meta:
+        model = GroupMembership
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = GroupMembership.Role.MEMBER
+    status = GroupMembership.Status.ACTIVE
+    joined_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representative
+
+    seat = factory.SubFactory(GroupMembershipFactory)
+    membership = factory.SubFactory(
+        MembershipFactory, partner=factory.SelfAttribute("..seat.partner")
+    )
+
+
+class PilotTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PilotTerm
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    source = PilotTerm.Source.MEETING
+    minutes_reference = "Compte rendu de la réunion de lancement"
+
+
+class ElectionFactory(factory.django.DjangoModelFactory):
+    """A running election, open since an hour, closing in a week."""
+
+    class Meta:
+        model = Election
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    term_starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=8))
+    tie_rule = Election.TieRule.SENIORITY
+    tie_seed = "0123456789abcdef"
+    tie_seed_digest = factory.LazyAttribute(
+        lambda o: hashlib.sha256(o.tie_seed.encode()).hexdigest()
+    )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+    place = "CCAS, salle du conseil"
+    agenda = "1. Tour de table\n2. Besoins repérés"
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    title = factory.Sequence(lambda n: f"Besoin {n}")
+    description = "Des familles sans solution de garde le samedi."
+    seen_where = "Côte des Roses"
+    public_concerned = "Familles monoparentales"
+
+
+class CoordinatedProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoordinatedProject
+        skip_postgeneration_save = True
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    title = factory.Sequence(lambda n: f"Projet coordonné {n}")
+    description = "Un accueil partagé entre plusieurs associations."
+    lead_partner = factory.SubFactory(PartnerFactory)
+    status = CoordinatedProject.Status.PREPARATION

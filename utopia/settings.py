@@ -51,7 +51,7 @@ UTOPIA_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Blocks that the apps above `partners` add to a partner's public page: dotted paths to
 # functions (request, partner) -> HTML. The shell wires them here so partners imports none.
-UTOPIA_PARTNER_PAGE_SECTIONS: list[str] = []
+UTOPIA_PARTNER_PAGE_SECTIONS: list[str] = ["workgroups.sections.partner_page_block"]
 
 # Demo accounts and demo content exist only on development machines.
 UTOPIA_DEMO_ALLOWED = DEBUG
@@ -233,6 +233,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 # Serve uploads through Django when no web server does it (development, small installs).
 UTOPIA_SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Working groups' private documents: never under MEDIA_ROOT, only sent after a permission check
+# (default: a `private` folder beside MEDIA_ROOT).
+UTOPIA_PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or None
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -152,8 +152,9 @@ def test_partner_page_query_count_does_not_grow_with_its_data(
         SignatureFactory(partner=partner)
         ActionFactory(partner=partner)
         ActionFactory(co_organisers=[partner])
-    # partner, its fields, its signatures, then its upcoming actions (run or co-organised)
-    with django_assert_num_queries(4):
+    # partner, its fields, its signatures, then its upcoming actions (run or co-organised),
+    # then the working groups' block (settings.UTOPIA_PARTNER_PAGE_SECTIONS): seats, projects
+    with django_assert_num_queries(6):
         response = client.get(partner.get_absolute_url())
     assert response.status_code == 200
 

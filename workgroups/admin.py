@@ -1,0 +1,241 @@
+"""Back-office of the working groups. Workflows (deciding a join request, closing an election,
+recording a pilot designated at a meeting) go through workgroups.services, like the site.
+
+Ballots are not registered: what was chosen is only ever shown as counts, after the close."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from workgroups import services
+from workgroups.models import (
+    Candidate,
+    CoordinatedProject,
+    Document,
+    Election,
+    ExpertiseMessage,
+    ExpertiseRequest,
+    GroupMembership,
+    Meeting,
+    Need,
+    Participation,
+    PilotTerm,
+    Representative,
+    WorkingGroup,
+)
+
+
+def _run(modeladmin, request, queryset, action, done_message):
+    done = 0
+    for obj in queryset:
+        try:
+            action(obj)
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{obj} : {' '.join(error.messages)}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
+class GroupMembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    fields = ["partner", "role", "specialty", "status", "joined_on", "left_on"]
+    readonly_fields = ["status", "joined_on", "left_on"]
+    autocomplete_fields = ["partner"]
+    show_change_link = True
+
+
+class PilotTermInline(admin.TabularInline):
+    model = PilotTerm
+    extra = 0
+    fields = ["user", "partner", "started_on", "ended_on", "source", "minutes_reference"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "theme", "status", "created_at_plenary"]
+    list_filter = ["status", "theme"]
+    search_fields = ["name", "mission"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [GroupMembershipInline, PilotTermInline]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(admin.ModelAdmin):
+    list_display = ["partner", "group", "role", "status", "joined_on", "left_on"]
+    list_filter = ["status", "role", "group"]
+    search_fields = ["partner__name", "group__name"]
+    autocomplete_fields = ["partner", "group"]
+    readonly_fields = [
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "joined_on",
+        "left_on",
+    ]
+    actions = ["accept", "refuse"]
+
+    @admin.action(description=_("Accepter les demandes sélectionnées"))
+    def accept(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda seat: services.membership_decide(seat=seat, accept=True, by=request.user),
+            lambda n: ngettext("%d demande acceptée.", "%d demandes acceptées.", n) % n,
+        )
+
+    @admin.action(description=_("Refuser les demandes sélectionnées"))
+    def refuse(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda seat: services.membership_decide(seat=seat, accept=False, by=request.user),
+            lambda n: ngettext("%d demande refusée.", "%d demandes refusées.", n) % n,
+        )
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "seat"]
+    search_fields = ["membership__user__email", "seat__partner__name", "seat__group__name"]
+    autocomplete_fields = ["seat", "membership"]
+
+
+@admin.register(PilotTerm)
+class PilotTermAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "partner", "started_on", "ended_on", "source"]
+    list_filter = ["source", "group"]
+    readonly_fields = ["election", "recorded_by", "recorded_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # Pilots are recorded by the election or by "pilot designated at a meeting" on the
+        # group's page, which keep the history consistent.
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    extra = 0
+    fields = ["user", "partner", "vote_count"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ParticipationInline(admin.TabularInline):
+    """Who voted, never what: the choice is in Ballot, which has no link to this."""
+
+    model = Participation
+    extra = 0
+    fields = ["partner", "cast_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ["group", "opens_at", "closes_at", "closed_at", "winner"]
+    list_filter = ["group"]
+    inlines = [CandidateInline, ParticipationInline]
+    readonly_fields = [
+        "group",
+        "opens_at",
+        "closes_at",
+        "term_starts_on",
+        "tie_rule",
+        "tie_seed_digest",
+        "opened_by",
+        "opened_at",
+        "closed_at",
+        "closed_by",
+        "winner",
+        "tie_broken",
+        "blank_count",
+        "participation_count",
+    ]
+    fields = readonly_fields
+    actions = ["close"]
+
+    def has_add_permission(self, request):
+        return False  # opened from the group's space, by election_open
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Clôturer les élections sélectionnées et publier les résultats"))
+    def close(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda election: services.election_close(election=election, by=request.user),
+            lambda n: ngettext("%d élection close.", "%d élections closes.", n) % n,
+        )
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["group", "starts_at", "place"]
+    list_filter = ["group"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "content_type", "size", "uploaded_at"]
+    list_filter = ["group"]
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]  # uploads go through the group space, which checks their content
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "status", "created_at"]
+    list_filter = ["status", "group"]
+    search_fields = ["title", "description"]
+
+
+@admin.register(CoordinatedProject)
+class CoordinatedProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "lead_partner", "status", "is_public"]
+    list_filter = ["status", "is_public", "group"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["lead_partner"]
+    filter_horizontal = ["contributors", "needs", "actions"]
+
+
+class ExpertiseMessageInline(admin.StackedInline):
+    model = ExpertiseMessage
+    extra = 0
+    readonly_fields = ["author", "from_expert", "created_at"]
+
+
+@admin.register(ExpertiseRequest)
+class ExpertiseRequestAdmin(admin.ModelAdmin):
+    list_display = ["subject", "group", "partner", "status", "created_at"]
+    list_filter = ["status", "group"]
+    inlines = [ExpertiseMessageInline]

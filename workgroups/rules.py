@@ -1,0 +1,106 @@
+"""Who may do what in a working group. Views answer 404 when these say no to a logged-in
+person, so that a group space's URL reveals nothing to someone outside the group."""
+
+import rules
+
+from partners.rules import managed_partner_ids, member_partner_ids
+
+
+def group_seats(user) -> dict[int, dict[int, str]]:
+    """{group id: {partner id: role}} for the user's partners' current seats, read once per
+    request (cached on the user object)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_utopia_group_seats", None)
+    if cached is None:
+        from workgroups.models import GroupMembership
+
+        cached = {}
+        partner_ids = member_partner_ids(user)
+        if partner_ids:
+            rows = GroupMembership.objects.active().filter(partner_id__in=partner_ids)
+            for group_id, partner_id, role in rows.values_list("group_id", "partner_id", "role"):
+                cached.setdefault(group_id, {})[partner_id] = role
+        user._utopia_group_seats = cached
+    return cached
+
+
+def group_partner_ids(user, group, role=None) -> frozenset[int]:
+    """The user's partners that sit in `group` (with `role` if given)."""
+    if group is None:
+        return frozenset()
+    seats = group_seats(user).get(group.pk, {})
+    return frozenset(pk for pk, seat_role in seats.items() if role is None or seat_role == role)
+
+
+def current_pilot_id(group):
+    """The user id of the group's pilot today (cached on the group object)."""
+    if not hasattr(group, "_current_pilot_id"):
+        from workgroups.models import PilotTerm
+
+        group._current_pilot_id = (
+            PilotTerm.objects.current()
+            .filter(group=group)
+            .order_by("-started_on")
+            .values_list("user_id", flat=True)
+            .first()
+        )
+    return group._current_pilot_id
+
+
+@rules.predicate
+def is_group_member(user, group) -> bool:
+    """A user of a partner that sits in the group, as member or expert."""
+    return bool(group_partner_ids(user, group))
+
+
+@rules.predicate
+def is_group_pilot(user, group) -> bool:
+    return (
+        group is not None
+        and user.is_authenticated
+        and current_pilot_id(group) == user.pk
+        and is_group_member(user, group)
+    )
+
+
+@rules.predicate
+def can_request_to_join(user, group) -> bool:
+    return group is not None and group.is_active and bool(member_partner_ids(user))
+
+
+@rules.predicate
+def is_expertise_party(user, expertise_request) -> bool:
+    """Group members and the members of the partner asked both see the thread."""
+    if expertise_request is None:
+        return False
+    return expertise_request.partner_id in member_partner_ids(user) or is_group_member(
+        user, expertise_request.group
+    )
+
+
+@rules.predicate
+def is_asked_partner_member(user, expertise_request) -> bool:
+    return expertise_request is not None and expertise_request.partner_id in member_partner_ids(
+        user
+    )
+
+
+@rules.predicate
+def can_manage_seat(user, seat) -> bool:
+    """Name representatives or record leaving: a manager of the partner, or any of its
+    members when the partner has no manager on the portal yet."""
+    return seat is not None and (
+        seat.partner_id in managed_partner_ids(user) or seat.partner_id in member_partner_ids(user)
+    )
+
+
+is_staff = rules.is_staff
+
+rules.add_perm("workgroups.view_space", is_staff | is_group_member)
+rules.add_perm("workgroups.manage_group", is_staff | is_group_pilot)
+rules.add_perm("workgroups.request_join", can_request_to_join)
+rules.add_perm("workgroups.manage_seat", is_staff | can_manage_seat)
+rules.add_perm("workgroups.designate_pilot", is_staff)
+rules.add_perm("workgroups.view_expertise", is_staff | is_expertise_party)
+rules.add_perm("workgroups.answer_expertise", is_asked_partner_member)
