@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partners.demo import DEMO_ACCOUNTS
-from partners.models import Partner
+from partners.models import Action, Partner
 from plenaries.models import Plenary, Theme
 from workgroups import services
 from workgroups.models import CoordinatedProject, Meeting, Need, WorkingGroup

@@ -246,6 +246,7 @@ class ProjectForm(HelperMixin, forms.ModelForm):
             "contributors",
             "status",
             "needs",
+            "actions",
             "is_public",
         ]
         widgets = {
