@@ -89,7 +89,7 @@ def load(*, stdout) -> None:
         group=housing,
         opens_at=now - datetime.timedelta(hours=2),
         closes_at=now + datetime.timedelta(days=7),
-        term_starts_on=today + datetime.timedelta(days=8),
+        term_starts_on=today,
         tie_rule="seniority",
         by=staff,
     )
@@ -108,10 +108,7 @@ def load(*, stdout) -> None:
         services.ballot_cast(
             election=election, partner=partners[slug], by=users[slug], candidate=choice
         )
-    # Every member partner has voted: the election may close before its window ends. The
-    # demo's pilot takes office today rather than in a week.
-    election.term_starts_on = today
-    election.save(update_fields=["term_starts_on"])
+    # Every member partner has voted: the election may close before its window ends.
     services.election_close(election=election, by=staff)
 
     services.meeting_save(

@@ -174,7 +174,9 @@ class ElectionForm(HelperMixin, forms.Form):
 class CandidacyForm(HelperMixin, forms.Form):
     submit_label = _("Me porter candidat(e)")
 
-    partner = forms.ModelChoiceField(label=_("Pour le partenaire"), queryset=Partner.objects.none())
+    partner = forms.ModelChoiceField(
+        label=_("Pour le partenaire"), queryset=Partner.objects.none(), empty_label=None
+    )
     statement = forms.CharField(
         label=_("Profession de foi (facultatif)"),
         required=False,
@@ -191,7 +193,9 @@ class BallotForm(HelperMixin, forms.Form):
     submit_label = _("Déposer le bulletin")
     BLANK = "blanc"
 
-    partner = forms.ModelChoiceField(label=_("Bulletin de"), queryset=Partner.objects.none())
+    partner = forms.ModelChoiceField(
+        label=_("Bulletin de"), queryset=Partner.objects.none(), empty_label=None
+    )
     choice = forms.ChoiceField(label=_("Votre choix"), widget=forms.RadioSelect)
 
     def __init__(self, *args, partners, candidates, **kwargs):

@@ -80,13 +80,6 @@ def is_expertise_party(user, expertise_request) -> bool:
 
 
 @rules.predicate
-def is_asked_partner_member(user, expertise_request) -> bool:
-    return expertise_request is not None and expertise_request.partner_id in member_partner_ids(
-        user
-    )
-
-
-@rules.predicate
 def can_manage_seat(user, seat) -> bool:
     """Name representatives or record leaving: a manager of the partner, or any of its
     members when the partner has no manager on the portal yet."""
@@ -103,4 +96,3 @@ rules.add_perm("workgroups.request_join", can_request_to_join)
 rules.add_perm("workgroups.manage_seat", is_staff | can_manage_seat)
 rules.add_perm("workgroups.designate_pilot", is_staff)
 rules.add_perm("workgroups.view_expertise", is_staff | is_expertise_party)
-rules.add_perm("workgroups.answer_expertise", is_asked_partner_member)

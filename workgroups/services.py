@@ -328,9 +328,9 @@ def election_open(
         raise ValidationError({"closes_at": _("Le vote doit fermer après son ouverture.")})
     if closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("La fermeture du vote doit être à venir.")})
-    if term_starts_on < timezone.localtime(closes_at).date():
+    if term_starts_on < timezone.localtime(opens_at).date():
         raise ValidationError(
-            {"term_starts_on": _("La prise de fonctions ne peut précéder la fin du vote.")}
+            {"term_starts_on": _("La prise de fonctions ne peut précéder l'ouverture du vote.")}
         )
     seed = secrets.token_hex(16)
     election = _save(
@@ -498,7 +498,8 @@ def election_close(*, election: Election, by) -> Election:
             group=election.group,
             user=election.winner.user,
             partner=election.winner.partner,
-            started_on=election.term_starts_on,
+            # Never before the result is known, even if the election closed late.
+            started_on=max(election.term_starts_on, timezone.localdate()),
             by=by,
             source=PilotTerm.Source.ELECTION,
             election=election,

@@ -254,7 +254,7 @@ class MeetingDetailView(SpaceMixin, DetailView):
         }
 
 
-class MeetingFormMixin(SpaceMixin):
+class MeetingFormMixin(ManageMixin):
     template_name = "workgroups/meeting_form.html"
     form_class = MeetingForm
     space_section = "meetings"

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from partners.models import Action
 from partners.permissions import ScopedPermissionRequiredMixin
+from partners.rules import member_partner_ids
 from workgroups import services
 from workgroups.forms import ExpertiseMessageForm, ExpertiseRequestForm, NeedForm, ProjectForm
 from workgroups.models import CoordinatedProject, Need
@@ -189,9 +190,9 @@ class ExpertiseDetailView(ScopedPermissionRequiredMixin, GroupMixin, FormView):
         )
 
     def form_valid(self, form):
-        from_expert = self.request.user.has_perm(
-            "workgroups.answer_expertise", self.expertise_request
-        )
+        # Not has_perm: superusers hold every permission, and CCAS staff do not speak for the
+        # asked partner.
+        from_expert = self.expertise_request.partner_id in member_partner_ids(self.request.user)
         try:
             services.expertise_message_post(
                 expertise_request=self.expertise_request,

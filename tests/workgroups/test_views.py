@@ -1,0 +1,253 @@
+"""Public pages, membership, documents and the discussion board."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import (
+    CoordinatedProjectFactory,
+    GroupMembershipFactory,
+    MembershipFactory,
+    PartnerFactory,
+    PilotTermFactory,
+    RepresentativeFactory,
+    WorkingGroupFactory,
+)
+from workgroups import services
+from workgroups.models import Document, GroupMembership, NotificationSetting, Representative
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def populated_group(size: int):
+    group = WorkingGroupFactory()
+    for index in range(size):
+        seat = GroupMembershipFactory(group=group)
+        RepresentativeFactory(seat=seat)
+        if index == 0:
+            PilotTermFactory(group=group, partner=seat.partner)
+        CoordinatedProjectFactory(group=group, lead_partner=seat.partner)
+    return group
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_group_list_query_count_does_not_grow_with_groups_and_members(
+    client, db, size, django_assert_num_queries
+):
+    for _ in range(size):
+        populated_group(size)
+    # count, page of groups with their themes, their seats, their pilots
+    with django_assert_num_queries(4):
+        response = client.get("/groupes/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_group_page_query_count_does_not_grow_with_members_and_projects(
+    client, db, size, django_assert_num_queries
+):
+    group = populated_group(size)
+    # group, seats, pilots, projects, their contributors, their actions, the current pilot
+    with django_assert_num_queries(7):
+        response = client.get(group.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_public_pages_show_theme_pilot_members_experts_and_public_projects_only(
+    client, group, seat, pilot, expert
+):
+    CoordinatedProjectFactory(group=group, lead_partner=seat.partner, title="Accueil partagé")
+    CoordinatedProjectFactory(
+        group=group, lead_partner=seat.partner, title="Idée secrète", is_public=False
+    )
+    listing = client.get("/groupes/").content.decode()
+    assert group.theme.name in listing and "Emergence" in listing and pilot.last_name in listing
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert "Accueil partagé" in page and "Idée secrète" not in page
+    assert "Insertion des jeunes" in page  # the expert's specialty
+    assert pilot.last_name in page
+
+
+def test_a_partner_page_lists_its_groups_and_projects(client, group, seat, partner):
+    CoordinatedProjectFactory(
+        group=group, lead_partner=PartnerFactory(), title="Projet commun"
+    ).contributors.add(partner)
+    page = client.get(partner.get_absolute_url()).content.decode()
+    assert group.name in page and "Projet commun" in page
+
+
+def test_the_home_page_shows_the_groups(client, group):
+    assert group.name in client.get("/").content.decode()
+
+
+def test_join_request_accepted_by_the_pilot_names_the_requester_representative(
+    client,
+    group,
+    pilot,
+    other_member,
+    other_partner,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    client.force_login(other_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/groupes/{group.slug}/rejoindre/",
+            {"partner": other_partner.pk, "motivation": "Nous accueillons des familles."},
+        )
+    assert response.status_code == 302
+    request = GroupMembership.objects.get(partner=other_partner)
+    assert request.status == "pending"
+    assert pilot.email in {m.to[0] for m in mailoutbox}
+    client.force_login(pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/groupes/{group.slug}/espace/membres/{request.pk}/decision/", {"decision": "accept"}
+        )
+    request.refresh_from_db()
+    assert request.status == "active" and request.joined_on
+    assert Representative.objects.filter(seat=request, membership__user=other_member).exists()
+    assert other_member.email in {m.to[0] for m in mailoutbox}
+
+
+def test_an_institution_joins_as_an_expert_with_its_specialty(group, institution, expert):
+    partner = PartnerFactory(kind="institutional")
+    user = MembershipFactory(partner=partner).user
+    with pytest.raises(Exception, match="spécialité"):
+        services.membership_request(group=group, partner=partner, by=user)
+    seat = services.membership_request(group=group, partner=partner, by=user, specialty="Santé")
+    assert seat.role == "expert" and seat.specialty == "Santé"
+
+
+def test_a_second_request_for_the_same_partner_is_refused(group, seat, member, partner):
+    with pytest.raises(Exception, match="déjà dans ce groupe"):
+        services.membership_request(group=group, partner=partner, by=member)
+
+
+def test_leaving_is_recorded_with_its_date_and_ends_that_partners_pilot_term(
+    client, group, pilot, pilot_partner, staff
+):
+    client.force_login(pilot)
+    seat = group.memberships.get(partner=pilot_partner)
+    client.post(
+        f"/groupes/{group.slug}/espace/membres/{seat.pk}/depart/",
+        {"left_on": "2026-11-20", "reason": "Fin d'activité"},
+    )
+    seat.refresh_from_db()
+    assert seat.status == "left" and str(seat.left_on) == "2026-11-20"
+    assert group.pilot_terms.get().ended_on is not None
+
+
+def test_representatives_are_chosen_among_the_partners_own_users(
+    client, group, seat, member, other_member, partner
+):
+    MembershipFactory(partner=partner)  # a colleague who could be named
+    client.force_login(member)
+    url = f"/groupes/{group.slug}/espace/membres/{seat.pk}/representants/"
+    response = client.post(url, {"membership": other_member.memberships.get().pk})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert seat.representatives.count() == 1
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+def upload(client, group, name, content, content_type="application/pdf"):
+    return client.post(
+        f"/groupes/{group.slug}/espace/documents/deposer/",
+        {
+            "title": "Compte rendu",
+            "file": SimpleUploadedFile(name, content, content_type=content_type),
+        },
+    )
+
+
+def test_a_pdf_is_stored_privately_and_served_as_a_download(
+    client, group, seat, member, settings, tmp_path
+):
+    client.force_login(member)
+    assert upload(client, group, "cr.pdf", PDF).status_code == 302
+    document = Document.objects.get()
+    assert document.content_type == "application/pdf" and document.file.name.endswith(".pdf")
+    assert not str(document.file.path).startswith(str(settings.MEDIA_ROOT))
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200 and response.content == PDF
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("rapport.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200),  # a Windows program
+        ("rapport.pdf", b"#!/bin/sh\nrm -rf /\n"),
+        ("page.pdf", b"<html><script>alert(1)</script></html>"),
+        ("archive.docx", b"PK\x03\x04" + b"\x00" * 100),  # a zip that is no office file
+    ],
+    ids=["exe-renamed-pdf", "script", "html", "bare-zip"],
+)
+def test_a_file_that_lies_about_its_type_is_refused(client, group, seat, member, name, content):
+    client.force_login(member)
+    response = upload(client, group, name, content)
+    assert response.status_code == 200
+    assert "ne correspond pas à un type accepté" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_file_over_20_mb_is_refused(client, group, seat, member):
+    client.force_login(member)
+    response = upload(client, group, "gros.pdf", PDF + b"0" * (20 * 1024 * 1024))
+    assert "la limite est de 20" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_an_office_document_is_recognised_from_its_content(client, group, seat, member):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    client.force_login(member)
+    assert (
+        upload(
+            client, group, "notes.bin", buffer.getvalue(), "application/octet-stream"
+        ).status_code
+        == 302
+    )
+    document = Document.objects.get()
+    assert document.extension == "docx"
+
+
+# --- Discussions -----------------------------------------------------------------------------
+
+
+def test_a_reply_notifies_members_except_those_who_switched_off(
+    client, group, seat, member, pilot, expert, django_capture_on_commit_callbacks, mailoutbox
+):
+    topic = services.topic_create(group=group, title="Hiver", body="Des places ?", by=member)
+    client.force_login(expert)
+    client.post(f"/groupes/{group.slug}/espace/discussions/courriels/", {})  # box unticked: off
+    assert NotificationSetting.objects.get(user=expert).email_on_discussion is False
+    client.force_login(pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(topic.get_absolute_url(), {"body": "Dix places chez nous."})
+    recipients = {m.to[0] for m in mailoutbox}
+    assert member.email in recipients
+    assert expert.email not in recipients and pilot.email not in recipients
+    assert topic.replies.count() == 1
+
+
+def test_hostile_html_in_a_discussion_is_shown_as_text(client, group, seat, member):
+    client.force_login(member)
+    client.post(
+        f"/groupes/{group.slug}/espace/discussions/nouvelle/",
+        {"title": "x", "body": "<script>alert(1)</script>"},
+    )
+    topic = group.topics.get()
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
