@@ -675,9 +675,132 @@ def fill_plenaries(ctx: Context) -> None:
 # --- working groups (issue 5) ----------------------------------------------------------------
 
 
+GROUP_TOPICS = [
+    "Accès au logement",
+    "Aide alimentaire",
+    "Insertion des jeunes",
+    "Isolement des aînés",
+    "Accès aux droits",
+    "Santé de proximité",
+    "Parentalité",
+    "Mobilité solidaire",
+    "Inclusion numérique",
+    "Violences intrafamiliales",
+]
+
+
 def fill_workgroups(ctx: Context) -> None:
     group_model = model("workgroups.WorkingGroup")
     if group_model is None:
         ctx.say("Groupes de travail : modèle absent (workgroups.WorkingGroup), partie sautée.")
         return
-    ctx.say("Groupes de travail : le modèle existe mais ce remplissage ne le connaît pas encore.")
+    from plenaries.models import Theme
+    from workgroups.models import GroupMembership, Meeting, PilotTerm, Representative
+
+    rng, sizes = ctx.rng, ctx.sizes
+    if group_model.objects.exists():
+        ctx.say("Groupes de travail : déjà remplis, partie sautée.")
+        return
+    themes = ctx.themes or list(Theme.objects.order_by("adopted_at"))
+    if not themes:
+        themes = [
+            Theme.objects.get_or_create(
+                slug=slugify(name),
+                defaults={
+                    "name": name,
+                    "adopted_at": ctx.now.date() - datetime.timedelta(days=400),
+                },
+            )[0]
+            for name in GROUP_TOPICS
+        ]
+    active = [p for p in ctx.partners if p.is_active]
+    associations = [p for p in active if p.kind != Partner.Kind.INSTITUTIONAL]
+    institutions = [p for p in active if p.kind == Partner.Kind.INSTITUTIONAL]
+    seats_of = {}
+    for membership in ctx.memberships:
+        seats_of.setdefault(membership.partner_id, []).append(membership)
+    mission = "Repérer les besoins du terrain et construire des **projets coordonnés**."
+    groups = []
+    for index in range(sizes.groups):
+        topic = GROUP_TOPICS[index % len(GROUP_TOPICS)]
+        name = f"{topic} – groupe {index + 1}"
+        groups.append(
+            group_model(
+                theme=themes[index % len(themes)],
+                name=name,
+                slug=slugify(name)[:110],
+                mission=mission,
+                mission_html=markdown_html(mission),
+                meeting_rhythm=rng.choice(["Une réunion par mois.", "Tous les deux mois.", ""]),
+                created_at_plenary=rng.choice(ctx.plenaries) if ctx.plenaries else None,
+            )
+        )
+    groups = group_model.objects.bulk_create(groups, batch_size=500)
+
+    seats, experts = [], []
+    for index, group in enumerate(groups):
+        members = rng.sample(associations, min(len(associations), rng.randint(4, 12)))
+        # The benchmark's member sits in the first groups, so its group space can be measured.
+        if index < 5 and ctx.bench_partner and ctx.bench_partner not in members:
+            members.append(ctx.bench_partner)
+        for partner in members:
+            seats.append(
+                GroupMembership(
+                    group=group,
+                    partner=partner,
+                    status=GroupMembership.Status.ACTIVE,
+                    joined_on=ctx.now.date() - datetime.timedelta(days=rng.randint(30, 1500)),
+                )
+            )
+        for partner in rng.sample(institutions, min(len(institutions), rng.randint(0, 2))):
+            experts.append(
+                GroupMembership(
+                    group=group,
+                    partner=partner,
+                    role=GroupMembership.Role.EXPERT,
+                    specialty=rng.choice(PUBLICS),
+                    status=GroupMembership.Status.ACTIVE,
+                    joined_on=ctx.now.date() - datetime.timedelta(days=rng.randint(30, 1500)),
+                )
+            )
+    seats = GroupMembership.objects.bulk_create(seats + experts, batch_size=2000)
+
+    representatives, pilots, pilot_groups = [], [], set()
+    for seat in seats:
+        people = seats_of.get(seat.partner_id, [])
+        if not people:
+            continue
+        membership = people[0]
+        representatives.append(Representative(seat=seat, membership=membership))
+        if seat.role == GroupMembership.Role.MEMBER and seat.group_id not in pilot_groups:
+            pilot_groups.add(seat.group_id)
+            pilots.append(
+                PilotTerm(
+                    group_id=seat.group_id,
+                    user_id=membership.user_id,
+                    partner_id=seat.partner_id,
+                    started_on=seat.joined_on,
+                    source=PilotTerm.Source.MEETING,
+                    minutes_reference="Relevé de décisions de la réunion de lancement",
+                )
+            )
+    Representative.objects.bulk_create(representatives, batch_size=2000)
+    PilotTerm.objects.bulk_create(pilots, batch_size=1000)
+
+    meetings = []
+    for group in groups:
+        for _ in range(rng.randint(3, 8)):
+            meetings.append(
+                Meeting(
+                    group=group,
+                    starts_at=ctx.now + datetime.timedelta(days=rng.randint(-700, 90), hours=14),
+                    place=rng.choice(["CCAS, salle du conseil", "Maison des associations"]),
+                    agenda="1. Tour de table\n2. Besoins repérés\n3. Projets en cours",
+                    notes=rng.choice(["", "Relevé de décisions diffusé aux membres."]),
+                )
+            )
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    ctx.say(
+        f"Groupes de travail : {len(groups)} groupes, {len(seats)} sièges, "
+        f"{len(representatives)} représentants, {len(pilots)} pilotes, {len(meetings)} réunions."
+    )
