@@ -143,7 +143,14 @@ class PlenaryAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [AgendaItemInline, PlenaryDocumentInline, DecisionInline]
     readonly_fields = ["status", "convened_at", "convened_by", "sequence", "tools"]
-    actions = ["convene", "cancel", "mark_held", "publish_minutes", "export_registrations"]
+    actions = [
+        "convene",
+        "cancel",
+        "mark_held",
+        "publish_minutes",
+        "unpublish_minutes",
+        "export_registrations",
+    ]
     fieldsets = [
         (None, {"fields": ["tools"]}),
         (
@@ -224,9 +231,14 @@ class PlenaryAdmin(admin.ModelAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
+        before = Plenary.objects.filter(pk=obj.pk).values_list("sequence", flat=True).first()
         services.plenary_save(plenary=obj, by=request.user)
-        if change and obj.sequence and "date" in form.changed_data:
-            self.message_user(request, _("La mise à jour a été envoyée aux partenaires convoqués."))
+        if before is not None and obj.sequence > before:
+            self.message_user(
+                request,
+                _("Date, horaire ou lieu modifiés : la mise à jour a été envoyée aux convoqués."),
+                messages.WARNING,
+            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:
@@ -296,6 +308,12 @@ class PlenaryAdmin(admin.ModelAdmin):
     def publish_minutes(self, request, queryset):
         self._each(
             request, queryset, services.minutes_publish, _("Compte rendu publié (%(count)d).")
+        )
+
+    @admin.action(description=_("Retirer le compte rendu publié"))
+    def unpublish_minutes(self, request, queryset):
+        self._each(
+            request, queryset, services.minutes_unpublish, _("Compte rendu retiré (%(count)d).")
         )
 
     @admin.action(description=_("Exporter les réponses aux convocations (CSV)"))

@@ -43,12 +43,6 @@ class PlenaryQuerySet(models.QuerySet):
             date__gte=today, status__in=[Plenary.Status.PREPARATION, Plenary.Status.CONVENED]
         ).order_by("date", "start_time")
 
-    def past(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.filter(
-            Q(date__lt=today) | Q(status=Plenary.Status.HELD) | Q(status=Plenary.Status.CANCELLED)
-        ).exclude(date__gte=today, status=Plenary.Status.CANCELLED)
-
     def held(self):
         return self.filter(status=Plenary.Status.HELD)
 

@@ -67,3 +67,23 @@ def test_current_themes_exclude_closed_ones():
     open_theme = ThemeFactory()
     ThemeFactory(closed_at=datetime.date(2020, 1, 1), adopted_at=datetime.date(2015, 1, 1))
     assert list(Theme.objects.current()) == [open_theme]
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_as_minutes(db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    plenary = PlenaryFactory(date=datetime.date(2024, 3, 1))
+    plenary.minutes_pdf = SimpleUploadedFile(
+        "compte-rendu.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"
+    )
+    with pytest.raises(ValidationError) as error:
+        plenary.full_clean()
+    assert "n'est pas un PDF" in str(error.value)
+
+
+def test_migrations_are_up_to_date(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("makemigrations", "plenaries", "--check", "--dry-run", stdout=io.StringIO())
