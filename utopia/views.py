@@ -176,3 +176,43 @@ def digest_unsubscribe(request, token: str):
         digest.digest_subscription_set(user=person, receives_digest=False)
         return render(request, "utopia/digest_unsubscribe.html", {"done": True})
     return render(request, "utopia/digest_unsubscribe.html", {"email": person.email})
+
+
+def _staff_only(request):
+    """Staff pages of the front office: anonymous visitors log in, others get a 404."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        raise Http404
+    return None
+
+
+def yearly_report(request, year: int | None = None):
+    from django.utils import timezone
+
+    from partners.exports import csv_response
+    from utopia import report
+
+    denied = _staff_only(request)
+    if denied:
+        return denied
+    this_year = timezone.localdate().year
+    if year is None:
+        return redirect("yearly_report", year=this_year)
+    if not report.FIRST_YEAR <= year <= this_year:
+        raise Http404
+    figures = report.yearly_report(year)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"rapport-utopia-{year}", [_("Rubrique"), _("Libellé"), _("Valeur")], figures.csv_rows()
+        )
+    return render(
+        request,
+        "utopia/yearly_report.html",
+        {
+            "report": figures,
+            "years": range(this_year, report.FIRST_YEAR - 1, -1),
+        },
+    )
