@@ -18,6 +18,11 @@ from django.utils.translation import ngettext
 from partners.models import Action, Partner
 from plenaries.cadence import cadence_warnings
 from plenaries.models import Plenary, Registration
+from workgroups.models import ExpertiseRequest, Meeting, PilotTerm, WorkingGroup
+
+# Beyond this many groups in one line of work, the dashboard points to the full list.
+GROUP_LINES_SHOWN = 10
+MEETING_SILENCE = datetime.timedelta(days=183)
 
 
 @dataclass(frozen=True)
@@ -96,11 +101,74 @@ def _partner_pages_unconfirmed() -> list[Line]:
     return [Line("partner_pages_unconfirmed", text, url)]
 
 
+def _group_lines(key: str, groups: list, text: str) -> list[Line]:
+    result = [
+        Line(
+            key,
+            text % {"group": group.name},
+            reverse("admin:workgroups_workinggroup_change", args=[group.pk]),
+        )
+        for group in groups[:GROUP_LINES_SHOWN]
+    ]
+    if len(groups) > GROUP_LINES_SHOWN:
+        more = len(groups) - GROUP_LINES_SHOWN
+        result.append(
+            Line(
+                key,
+                ngettext("… et %(count)d autre groupe.", "… et %(count)d autres groupes.", more)
+                % {"count": more},
+                reverse("admin:workgroups_workinggroup_changelist") + "?status__exact=active",
+            )
+        )
+    return result
+
+
+def _groups_without_pilot(today: datetime.date) -> list[Line]:
+    piloted = PilotTerm.objects.current(today).values("group_id")
+    groups = list(
+        WorkingGroup.objects.active().exclude(pk__in=piloted).order_by("name").only("name")
+    )
+    return _group_lines(
+        "group_without_pilot", groups, _("Le groupe « %(group)s » n'a pas de pilote.")
+    )
+
+
+def _groups_without_meeting(now: datetime.datetime) -> list[Line]:
+    recent = Meeting.objects.filter(starts_at__gte=now - MEETING_SILENCE).values("group_id")
+    groups = list(
+        WorkingGroup.objects.active().exclude(pk__in=recent).order_by("name").only("name")
+    )
+    return _group_lines(
+        "group_without_meeting",
+        groups,
+        _(
+            "Le groupe « %(group)s » ne s'est pas réuni depuis six mois et n'a pas de réunion prévue."
+        ),
+    )
+
+
+def _open_expertise_requests() -> list[Line]:
+    count = ExpertiseRequest.objects.filter(status=ExpertiseRequest.Status.OPEN).count()
+    if not count:
+        return []
+    text = ngettext(
+        "%(count)d demande d'expertise attend la réponse d'un partenaire institutionnel.",
+        "%(count)d demandes d'expertise attendent la réponse d'un partenaire institutionnel.",
+        count,
+    ) % {"count": count}
+    url = reverse("admin:workgroups_expertiserequest_changelist") + "?status__exact=open"
+    return [Line("open_expertise_requests", text, url)]
+
+
 def lines(*, today: datetime.date | None = None) -> list[Line]:
+    now = timezone.now()
     today = today or timezone.localdate()
     return [
         *_actions_to_moderate(),
         *_next_plenary(today),
         *_cadence(today),
+        *_groups_without_pilot(today),
+        *_groups_without_meeting(now),
+        *_open_expertise_requests(),
         *_partner_pages_unconfirmed(),
     ]

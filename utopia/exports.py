@@ -6,6 +6,7 @@ Every file is UTF-8 with a byte-order mark, `;`-separated, formulas neutralised
 queries, whatever the size of the network.
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.exports import DIRECTORY_HEADER, csv_response, directory_rows
 from partners.models import Membership, Partner
 from plenaries.models import Attendance
+from workgroups.models import GroupMembership, Representative
 
 
 def _local_date(value) -> str:
@@ -72,6 +74,49 @@ def attendance_export():
     )
 
 
+def group_members_export():
+    seats = (
+        GroupMembership.objects.exclude(status=GroupMembership.Status.REFUSED)
+        .select_related("group", "partner")
+        .prefetch_related(
+            Prefetch(
+                "representatives",
+                queryset=Representative.objects.select_related("membership__user"),
+            )
+        )
+        .order_by("group__name", "partner__name")
+    )
+    return csv_response(
+        "membres-groupes-utopia",
+        [
+            "Groupe",
+            "Partenaire",
+            "Rôle",
+            "Spécialité",
+            "Statut",
+            "Entré le",
+            "Parti le",
+            "Représentants",
+        ],
+        (
+            [
+                seat.group.name,
+                seat.partner.name,
+                seat.get_role_display(),
+                seat.specialty,
+                seat.get_status_display(),
+                seat.joined_on.isoformat() if seat.joined_on else "",
+                seat.left_on.isoformat() if seat.left_on else "",
+                " ; ".join(
+                    f"{r.membership.user.get_full_name()} <{r.membership.user.email}>".strip()
+                    for r in seat.representatives.all()
+                ),
+            ]
+            for seat in seats
+        ),
+    )
+
+
 # name -> (label, description, function); apps higher up add theirs below.
 EXPORTS = {
     "partenaires": (
@@ -88,6 +133,11 @@ EXPORTS = {
         _("Présences aux plénières"),
         _("Chaque partenaire à chaque plénière : présent, représenté, excusé ou absent."),
         attendance_export,
+    ),
+    "membres-groupes": (
+        _("Membres des groupes de travail"),
+        _("Chaque partenaire de chaque groupe, son rôle, ses dates et ses représentants."),
+        group_members_export,
     ),
 }
 

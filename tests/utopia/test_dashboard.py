@@ -8,8 +8,17 @@ from django.utils import timezone
 
 from partners.models import Action, Partner
 from plenaries.models import Plenary, Registration
-from tests.factories import ActionFactory, PartnerFactory, PlenaryFactory, RegistrationFactory
+from tests.factories import (
+    ActionFactory,
+    MeetingFactory,
+    PartnerFactory,
+    PilotTermFactory,
+    PlenaryFactory,
+    RegistrationFactory,
+    WorkingGroupFactory,
+)
 from utopia import dashboard
+from workgroups.models import ExpertiseRequest, WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +94,50 @@ def test_unconfirmed_partner_pages_line(plenary_this_semester):
     assert "partner_pages_unconfirmed" not in keys()
 
 
+def test_group_without_pilot_line_goes_once_a_pilot_is_designated(plenary_this_semester):
+    group = WorkingGroupFactory(name="Logement d'abord")
+    MeetingFactory(group=group)
+    assert line("group_without_pilot").text == "Le groupe « Logement d'abord » n'a pas de pilote."
+    assert line("group_without_pilot").url == f"/admin/workgroups/workinggroup/{group.pk}/change/"
+    PilotTermFactory(group=group)
+    assert "group_without_pilot" not in keys()
+
+
+def test_group_without_meeting_for_six_months(plenary_this_semester):
+    group = WorkingGroupFactory(name="Mobilité")
+    PilotTermFactory(group=group)
+    MeetingFactory(group=group, starts_at=timezone.now() - datetime.timedelta(days=200))
+    assert "ne s'est pas réuni depuis six mois" in line("group_without_meeting").text
+    MeetingFactory(group=group, starts_at=timezone.now() + datetime.timedelta(days=7))
+    assert "group_without_meeting" not in keys()
+    WorkingGroup.objects.filter(pk=group.pk).update(
+        status=WorkingGroup.Status.CLOSED, closed_on=timezone.localdate()
+    )
+    MeetingFactory._meta.model.objects.all().delete()
+    assert "group_without_meeting" not in keys()  # a closed group is not a worry
+
+
+def test_many_groups_without_pilot_end_with_a_link_to_the_list(plenary_this_semester):
+    for _ in range(dashboard.GROUP_LINES_SHOWN + 2):
+        MeetingFactory(group=WorkingGroupFactory())
+    group_lines = [line for line in dashboard.lines() if line.key == "group_without_pilot"]
+    assert len(group_lines) == dashboard.GROUP_LINES_SHOWN + 1
+    assert group_lines[-1].text == "… et 2 autres groupes."
+
+
+def test_open_expertise_request_line(plenary_this_semester, partner):
+    group = WorkingGroupFactory()
+    PilotTermFactory(group=group)
+    MeetingFactory(group=group)
+    request = ExpertiseRequest.objects.create(
+        group=group, partner=partner, subject="Droits des locataires", question="Que faire ?"
+    )
+    assert line("open_expertise_requests").text.startswith("1 demande d'expertise attend")
+    request.status = ExpertiseRequest.Status.ANSWERED
+    request.save()
+    assert "open_expertise_requests" not in keys()
+
+
 def test_nothing_to_handle_says_so(client, staff, plenary_this_semester):
     client.force_login(staff)
     page = client.get("/admin/").content.decode()
@@ -115,5 +168,7 @@ def test_dashboard_queries_do_not_grow_with_the_network(rows, today, django_asse
         ActionFactory(status=Action.Status.SUBMITTED)
         RegistrationFactory(plenary=plenary)
     PlenaryFactory(date=today - datetime.timedelta(days=200), status=Plenary.Status.HELD)
-    with django_assert_num_queries(5):
+    for _ in range(rows):
+        MeetingFactory(group=WorkingGroupFactory())
+    with django_assert_num_queries(8):
         dashboard.lines()

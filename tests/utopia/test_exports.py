@@ -5,7 +5,15 @@ import io
 
 import pytest
 
-from tests.factories import AttendanceFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    AttendanceFactory,
+    GroupMembershipFactory,
+    MembershipFactory,
+    PartnerFactory,
+    UserFactory,
+    WorkingGroupFactory,
+)
+from workgroups.models import Representative
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +33,7 @@ def staff_client(client, staff):
 
 def test_exports_page_lists_every_export(staff_client):
     page = staff_client.get("/admin/exports/").content.decode()
-    for name in ("partenaires", "contacts", "presences"):
+    for name in ("partenaires", "contacts", "presences", "membres-groupes"):
         assert f'href="/admin/exports/{name}.csv"' in page
 
 
@@ -63,6 +71,19 @@ def test_attendance_export(staff_client, partner):
     ]
 
 
+def test_group_members_export_with_representatives(staff_client, partner):
+    group = WorkingGroupFactory(name="Santé mentale")
+    seat = GroupMembershipFactory(group=group, partner=partner)
+    person = MembershipFactory(
+        partner=partner, user=UserFactory(first_name="Inès", last_name="Roux", email="i@ex.fr")
+    )
+    Representative.objects.create(seat=seat, membership=person)
+    table = rows(staff_client.get("/admin/exports/membres-groupes.csv"))
+    assert table[0][0] == "Groupe"
+    assert table[1][0:3] == ["Santé mentale", "Emergence", "Membre"]
+    assert table[1][7] == "Inès Roux <i@ex.fr>"
+
+
 def test_unknown_export_is_404(staff_client):
     assert staff_client.get("/admin/exports/inconnu.csv").status_code == 404
 
@@ -83,6 +104,8 @@ def test_export_queries_do_not_grow_with_rows(staff_client, size, django_assert_
         partner = PartnerFactory()
         MembershipFactory(partner=partner)
         AttendanceFactory(partner=partner)
+        seat = GroupMembershipFactory(partner=partner)
+        Representative.objects.create(seat=seat, membership=MembershipFactory(partner=partner))
     # Session and user, one query per table (plus the prefetch of fields of action), and the
     # session saved again (3 queries: SESSION_SAVE_EVERY_REQUEST, for the inactivity timeout).
     with django_assert_num_queries(7):
@@ -91,3 +114,5 @@ def test_export_queries_do_not_grow_with_rows(staff_client, size, django_assert_
         rows(staff_client.get("/admin/exports/contacts.csv"))
     with django_assert_num_queries(6):
         rows(staff_client.get("/admin/exports/presences.csv"))
+    with django_assert_num_queries(7):
+        rows(staff_client.get("/admin/exports/membres-groupes.csv"))
