@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
+from partners import search
 from partners.images import clean_image_upload
 from partners.models import (
     Action,
@@ -334,6 +335,16 @@ DEMO_ACTIONS = [
 ]
 
 
+DEMO_PLACES = {
+    "petit-dejeuner-solidaire": "Accueil de jour d'Emergence",
+    "formation-premiers-secours": "Locaux de l'unité locale",
+    "forum-emploi-jeunes": "Salle Jean Burger",
+    "permanence-acces-aux-droits": "Hôtel de Ville, accueil du CCAS",
+    "benevoles-accompagnement-scolaire": "Centre social de Saint-Pierre",
+    "braderie-solidaire-automne": "Place du Marché",
+}
+
+
 def demo_picture(text: str, colour: tuple[int, int, int]) -> ContentFile:
     """A plain generated picture (the demo downloads nothing)."""
     image = Image.new("RGB", (1200, 800), colour)
@@ -384,10 +395,13 @@ def load_actions(*, staff) -> None:
             kind=kind,
             title=title,
             summary=summary,
-            body=f"{summary}\n\n- entrée libre ;\n- renseignements auprès de **{partner.name}**.",
+            body=(
+                f"Organisé par **{partner.name}** avec le soutien du réseau UTOPIA.\n\n"
+                "- entrée libre et gratuite ;\n- renseignements auprès du contact ci-contre."
+            ),
             starts_at=starts_at,
             ends_at=ends_at,
-            place_name=partner.address or "Hôtel de Ville",
+            place_name=DEMO_PLACES.get(slug, ""),
             address=partner.address,
             postal_code="57100",
             city="Thionville",
@@ -396,7 +410,8 @@ def load_actions(*, staff) -> None:
             **extra,
         )
         if colour:
-            action.image = demo_picture(title.split(" ")[0], colour)
+            # The default bitmap font has no accents: "Bénévoles" is drawn "Benevoles".
+            action.image = demo_picture(search.normalize(title).split()[0].capitalize(), colour)
             action.image_alt = f"Affiche de l'action « {title} »"
         now = timezone.now()
         steps = [("", Action.Status.DRAFT, author, "")]

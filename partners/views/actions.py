@@ -142,6 +142,18 @@ class ActionMineView(LoginRequiredMixin, ListView):
         )
 
 
+class OneLookupMixin:
+    """The permission check and the page share one fetch of the action (and its prefetches)."""
+
+    def get_object(self, queryset=None):
+        if queryset is None and getattr(self, "_action", None) is not None:
+            return self._action
+        action = super().get_object(queryset)
+        if queryset is None:
+            self._action = action
+        return action
+
+
 class ActionFormMixin:
     form_class = ActionForm
     template_name = "partners/action_form.html"
@@ -187,7 +199,7 @@ class ActionCreateView(ScopedPermissionRequiredMixin, ActionFormMixin, CreateVie
         return action
 
 
-class ActionUpdateView(ScopedPermissionRequiredMixin, ActionFormMixin, UpdateView):
+class ActionUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, ActionFormMixin, UpdateView):
     permission_required = "partners.edit_action"
 
     def get_queryset(self):
@@ -214,7 +226,7 @@ class ActionUpdateView(ScopedPermissionRequiredMixin, ActionFormMixin, UpdateVie
         return action
 
 
-class ActionManageView(ScopedPermissionRequiredMixin, DetailView):
+class ActionManageView(ScopedPermissionRequiredMixin, OneLookupMixin, DetailView):
     """The member's view of one action: its preview, status, and the CCAS's messages."""
 
     permission_required = "partners.view_action_moderation"
