@@ -66,7 +66,18 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "mission"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [GroupMembershipInline, PilotTermInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["status", "closed_on", "created_at", "updated_at"]
+    actions = ["close"]
+
+    @admin.action(description=_("Clore les groupes sélectionnés"))
+    def close(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda group: services.group_close(group=group, by=request.user),
+            lambda n: ngettext("%d groupe clos.", "%d groupes clos.", n) % n,
+        )
 
 
 @admin.register(GroupMembership)

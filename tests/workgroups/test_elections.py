@@ -331,3 +331,26 @@ def test_vote_view_from_outside_the_group_is_a_404(
     response = client.post(url, {"partner": other_partner.pk, "choice": str(candidate.pk)})
     assert response.status_code == 404
     assert not Ballot.objects.exists()
+
+
+def test_a_voters_personal_data_export_says_they_voted_not_what(
+    election, candidate, member, partner
+):
+    from utopia.rgpd import personal_data_json
+
+    services.ballot_cast(election=election, partner=partner, by=member, candidate=candidate)
+    exported = personal_data_json(user=member)
+    assert "participations au vote" in exported
+    assert str(Ballot.objects.get().pk) not in exported
+    assert '"candidate"' not in exported.split("participations au vote")[1].split("]")[0]
+
+
+def test_the_back_office_shows_who_voted_and_never_a_ballot(
+    client, election, candidate, member, partner, staff
+):
+    services.ballot_cast(election=election, partner=partner, by=member, candidate=candidate)
+    client.force_login(staff)
+    page = client.get(f"/admin/workgroups/election/{election.pk}/change/").content.decode()
+    assert "Emergence" in page
+    assert str(Ballot.objects.get().pk) not in page
+    assert client.get("/admin/workgroups/ballot/").status_code == 404
