@@ -25,7 +25,7 @@ AGENDA = [
 PAST = [
     {
         "minutes": "## Participants\n\nDix-huit partenaires étaient présents ou représentés.\n\n"
-        "## Bilan\n\nLe groupe *Accès aux droits* a présenté son guide des permanences.\n\n"
+        "## Bilan\n\nLes partenaires ont présenté le guide des permanences d'accès aux droits.\n\n"
         "## Décisions\n\nLa plénière adopte deux thèmes prioritaires (voir ci-dessous).",
         "visibility": "public",
         "decisions": [
@@ -38,8 +38,11 @@ PAST = [
                 ),
             ),
             (
-                "Adoption du thème « Isolement des aînés »",
-                ("Isolement des aînés", "Repérer et accompagner les personnes âgées isolées."),
+                "Adoption du thème « Logement et hébergement »",
+                (
+                    "Logement et hébergement",
+                    "Construire des parcours sans rupture de la rue vers le logement.",
+                ),
             ),
         ],
         "attendance": {
@@ -56,8 +59,11 @@ PAST = [
         "visibility": "network",
         "decisions": [
             (
-                "Adoption du thème « Précarité alimentaire »",
-                ("Précarité alimentaire", "Coordonner les distributions et l'épicerie sociale."),
+                "Adoption du thème « Insertion des jeunes »",
+                (
+                    "Insertion des jeunes",
+                    "Accompagner les 16-25 ans vers l'emploi et la formation.",
+                ),
             ),
         ],
         "attendance": {

@@ -303,3 +303,26 @@ def test_decisions_belong_to_held_plenaries(convened_plenary, staff):
     with pytest.raises(ValidationError):
         services.theme_adopt(decision=decision, name="Trop tôt", by=staff)
     assert not Theme.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("moment", "offset_hours"),
+    [
+        (datetime.datetime(2026, 12, 16, 14, 0), 1),
+        (datetime.datetime(2026, 6, 10, 14, 0), 2),
+        (datetime.datetime(2026, 3, 29, 3, 30), 2),
+        (datetime.datetime(2026, 10, 25, 1, 30), 2),
+    ],
+)
+def test_the_vtimezone_sent_agrees_with_europe_paris(moment, offset_hours):
+    """Calendar programs that do not know Europe/Paris read our VTIMEZONE: its rules must
+    give the same offsets as the zone database."""
+    from zoneinfo import ZoneInfo
+
+    from plenaries.ical import paris_vtimezone
+
+    ours = paris_vtimezone().to_tz()
+    assert ours.utcoffset(moment) == datetime.timedelta(hours=offset_hours)
+    assert moment.replace(tzinfo=ZoneInfo("Europe/Paris")).utcoffset() == datetime.timedelta(
+        hours=offset_hours
+    )
