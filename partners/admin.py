@@ -7,6 +7,7 @@ from django.db.models import Case, F, Value, When
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from partners import services
 from partners.exports import DIRECTORY_HEADER, csv_response, directory_rows
@@ -31,14 +32,14 @@ admin.site.index_title = _("Gestion du réseau")
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
+class FieldOfActionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(admin.ModelAdmin):
+class NeighbourhoodAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -79,7 +80,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "acronym",
@@ -162,12 +163,12 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Charter)
-class CharterAdmin(admin.ModelAdmin):
+class CharterAdmin(SimpleHistoryAdmin):
     list_display = ["version", "title", "adopted_on"]
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(SimpleHistoryAdmin):
     list_display = [
         "partner",
         "civility",
@@ -192,7 +193,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "partner", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "partner__name"]
@@ -201,7 +202,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SimpleHistoryAdmin):
     list_display = [
         "email",
         "partner",
@@ -238,7 +239,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(admin.ModelAdmin):
+class AccessRequestAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "email", "partner", "organisation_name", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["full_name", "email", "organisation_name"]
@@ -309,7 +310,7 @@ MODERATION_SERVICES = {
 
 
 @admin.register(BulletinPost)
-class BulletinPostAdmin(admin.ModelAdmin):
+class BulletinPostAdmin(SimpleHistoryAdmin):
     list_display = ["title", "partner", "kind", "author", "created_at", "removed_at"]
     list_filter = ["kind", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "body", "partner__name"]
@@ -329,7 +330,7 @@ class BulletinPostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "partner",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from partners.exports import csv_response
 from partners.models import Partner
@@ -129,7 +130,7 @@ class PlenaryAdminForm(forms.ModelForm):
 
 
 @admin.register(Plenary)
-class PlenaryAdmin(admin.ModelAdmin):
+class PlenaryAdmin(SimpleHistoryAdmin):
     form = PlenaryAdminForm
     list_display = [
         "__str__",
@@ -410,7 +411,7 @@ class PlenaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SimpleHistoryAdmin):
     list_display = ["partner", "plenary", "answer", "attendee_count", "answered_by", "answered_at"]
     list_filter = ["plenary", "answer"]
     search_fields = ["partner__name", "attendee_names"]
@@ -420,7 +421,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(SimpleHistoryAdmin):
     list_display = ["partner", "plenary", "status", "recorded_by", "recorded_at"]
     list_filter = ["plenary", "status"]
     search_fields = ["partner__name", "persons_present"]
@@ -430,7 +431,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Convocation)
-class ConvocationAdmin(admin.ModelAdmin):
+class ConvocationAdmin(SimpleHistoryAdmin):
     list_display = ["plenary", "kind", "sequence", "sent_at", "sent_by", "recipient_count"]
     list_filter = ["kind"]
     list_select_related = ["plenary", "sent_by"]
@@ -443,7 +444,7 @@ class ConvocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "adopted_at", "closed_at", "plenary"]
     list_filter = [("closed_at", admin.EmptyFieldListFilter)]
     search_fields = ["name"]

@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from utopia import rgpd
 from utopia.models import DigestIssue, EmailPreferences
@@ -13,7 +14,7 @@ from utopia.models import DigestIssue, EmailPreferences
 User = get_user_model()
 
 
-class PersonalDataUserAdmin(UserAdmin):
+class PersonalDataUserAdmin(SimpleHistoryAdmin, UserAdmin):
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name", "username"]
     ordering = ["email"]

@@ -89,4 +89,13 @@ def personal_data_erase(*, user, by) -> dict:
     user.set_unusable_password()
     user.save()
     done["compte"] = 1
+    # The audit trail kept copies of the account and of the invitations: erasure reaches them
+    # too, leaving only the anonymised state. Rows the person saved elsewhere keep pointing at
+    # the now anonymous account.
+    User = type(user)
+    User.history.filter(id=user.pk).exclude(
+        history_id=User.history.filter(id=user.pk).latest().history_id
+    ).delete()
+    if email:
+        Invitation.history.filter(email__iexact=email).delete()
     return done

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from workgroups import services
 from workgroups.models import (
@@ -60,7 +61,7 @@ class PilotTermInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(SimpleHistoryAdmin):
     list_display = ["name", "theme", "status", "created_at_plenary"]
     list_filter = ["status", "theme"]
     search_fields = ["name", "mission"]
@@ -81,7 +82,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(admin.ModelAdmin):
+class GroupMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["partner", "group", "role", "status", "joined_on", "left_on"]
     list_filter = ["status", "role", "group"]
     search_fields = ["partner__name", "group__name"]
@@ -119,14 +120,14 @@ class GroupMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(admin.ModelAdmin):
+class RepresentativeAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "seat"]
     search_fields = ["membership__user__email", "seat__partner__name", "seat__group__name"]
     autocomplete_fields = ["seat", "membership"]
 
 
 @admin.register(PilotTerm)
-class PilotTermAdmin(admin.ModelAdmin):
+class PilotTermAdmin(SimpleHistoryAdmin):
     list_display = ["user", "group", "partner", "started_on", "ended_on", "source"]
     list_filter = ["source", "group"]
     readonly_fields = ["election", "recorded_by", "recorded_at"]
@@ -165,7 +166,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(admin.ModelAdmin):
+class ElectionAdmin(SimpleHistoryAdmin):
     list_display = ["group", "opens_at", "closes_at", "closed_at", "winner"]
     list_filter = ["group"]
     inlines = [CandidateInline, ParticipationInline]
@@ -206,14 +207,14 @@ class ElectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["group", "starts_at", "place"]
     list_filter = ["group"]
     date_hierarchy = "starts_at"
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(SimpleHistoryAdmin):
     list_display = ["title", "group", "content_type", "size", "uploaded_at"]
     list_filter = ["group"]
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -224,14 +225,14 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(SimpleHistoryAdmin):
     list_display = ["title", "group", "status", "created_at"]
     list_filter = ["status", "group"]
     search_fields = ["title", "description"]
 
 
 @admin.register(CoordinatedProject)
-class CoordinatedProjectAdmin(admin.ModelAdmin):
+class CoordinatedProjectAdmin(SimpleHistoryAdmin):
     list_display = ["title", "group", "lead_partner", "status", "is_public"]
     list_filter = ["status", "is_public", "group"]
     search_fields = ["title", "description"]
@@ -246,7 +247,7 @@ class ExpertiseMessageInline(admin.StackedInline):
 
 
 @admin.register(ExpertiseRequest)
-class ExpertiseRequestAdmin(admin.ModelAdmin):
+class ExpertiseRequestAdmin(SimpleHistoryAdmin):
     list_display = ["subject", "group", "partner", "status", "created_at"]
     list_filter = ["status", "group"]
     inlines = [ExpertiseMessageInline]

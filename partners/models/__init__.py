@@ -1,3 +1,6 @@
+from django.contrib.auth import get_user_model
+from simple_history import register
+
 from .action import Action, ActionTransition
 from .bulletin import BulletinPost
 from .charter import Charter, Signature
@@ -18,3 +21,18 @@ __all__ = [
     "Partner",
     "Signature",
 ]
+
+# Audit trail (django-simple-history): every change staff or members make to these is kept with
+# who and when, and shown in the admin. ActionTransition is already a log of its own.
+register(Partner)
+register(Charter)
+register(Signature)
+register(FieldOfAction)
+register(Neighbourhood)
+register(Membership)
+register(Invitation)
+register(AccessRequest)
+register(Action)
+register(BulletinPost)
+# Accounts are managed with memberships; the history never keeps password hashes.
+register(get_user_model(), app="partners", excluded_fields=["password", "last_login"])

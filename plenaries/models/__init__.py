@@ -1,3 +1,5 @@
+from simple_history import register
+
 from .participation import Attendance, Convocation, Registration
 from .plenary import AgendaItem, Plenary, PlenaryDocument, semester_bounds, semester_of
 from .theme import Decision, Theme
@@ -14,3 +16,16 @@ __all__ = [
     "semester_bounds",
     "semester_of",
 ]
+
+# Audit trail (django-simple-history): who changed a plenary, its attendance or minutes, and when.
+for audited in (
+    Plenary,
+    AgendaItem,
+    PlenaryDocument,
+    Theme,
+    Decision,
+    Convocation,
+    Registration,
+    Attendance,
+):
+    register(audited)

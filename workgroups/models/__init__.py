@@ -1,3 +1,5 @@
+from simple_history import register
+
 from .election import Ballot, Candidate, Election, Participation, PilotTerm
 from .group import GroupMembership, Representative, WorkingGroup
 from .projects import CoordinatedProject, ExpertiseMessage, ExpertiseRequest, Need
@@ -22,3 +24,23 @@ __all__ = [
     "Topic",
     "WorkingGroup",
 ]
+
+# Audit trail (django-simple-history). Ballot and Participation are left out on purpose: a
+# history row carries the user who saved it, which would tie a voter to a secret choice.
+for audited in (
+    WorkingGroup,
+    GroupMembership,
+    Representative,
+    PilotTerm,
+    Election,
+    Candidate,
+    Meeting,
+    Document,
+    Topic,
+    Reply,
+    Need,
+    CoordinatedProject,
+    ExpertiseRequest,
+    ExpertiseMessage,
+):
+    register(audited)
