@@ -395,3 +395,8 @@ class CoordinatedProjectFactory(factory.django.DjangoModelFactory):
     description = "Un accueil partagé entre plusieurs associations."
     lead_partner = factory.SubFactory(PartnerFactory)
     status = CoordinatedProject.Status.PREPARATION
+
+    @factory.post_generation
+    def contributors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.contributors.set(extracted)

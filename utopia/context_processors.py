@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 MAIN_NAVIGATION = [
     (_("Accueil"), "home", {"home"}),
     (_("La charte"), "partners:charter", {"partners:charter"}),
-    (_("Partenaires"), "partners:list", {"partners:list", "partners:detail"}),
+    (_("Partenaires"), "partners:list", {"partners:list", "partners:detail", "collaboration_map"}),
     (_("Actions"), "partners:action_list", {"partners:action_list", "partners:action_detail"}),
     (_("Plénières"), "plenaries:list", {"plenaries"}),
     (_("Groupes de travail"), "workgroups:list", {"workgroups"}),

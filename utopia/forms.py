@@ -4,7 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import FieldOfAction
 from partners.tasks import send_email
+from utopia.collaboration import ALL_KINDS, LINK_KINDS
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -64,3 +66,31 @@ class EmailPreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Enregistrer mes préférences")))
+
+
+class CollaborationFilterForm(forms.Form):
+    """The collaboration map's filters: plain GET parameters, so they work without JavaScript
+    and each view of the map has its own URL. No box ticked means every kind of link."""
+
+    lien = forms.MultipleChoiceField(
+        label=_("Liens à montrer"),
+        required=False,
+        choices=LINK_KINDS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    domaine = forms.ModelChoiceField(
+        label=_("Domaine d'action"),
+        required=False,
+        queryset=FieldOfAction.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Tous"),
+    )
+
+    def filters(self) -> dict:
+        """Keyword arguments for collaboration_graph(); invalid input shows the whole map."""
+        if not self.is_valid():
+            return {"kinds": ALL_KINDS, "field_of_action": None}
+        return {
+            "kinds": frozenset(self.cleaned_data["lien"]) or ALL_KINDS,
+            "field_of_action": self.cleaned_data["domaine"],
+        }

@@ -62,6 +62,7 @@ site_patterns = [
     path("", include("partners.urls")),
     path("plenieres/", include("plenaries.urls")),
     path("groupes/", include("workgroups.urls")),
+    path("collaborations/", views.collaboration_map, name="collaboration_map"),
     path("mon-espace/", views.member_space, name="member_space"),
     path("rapport-annuel/", views.yearly_report, name="yearly_report_current"),
     path("rapport-annuel/<int:year>/", views.yearly_report, name="yearly_report"),

@@ -1,4 +1,5 @@
-"""The shell's pages: home, "Mon espace", legal pages, health check, robots.txt."""
+"""The shell's pages: home, "Mon espace", the collaboration map, legal pages, health check,
+robots.txt."""
 
 import base64
 
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
 
 from utopia import sections
-from utopia.forms import TwoFactorConfirmForm
+from utopia.collaboration import PARTNER_KINDS, collaboration_graph
+from utopia.forms import CollaborationFilterForm, TwoFactorConfirmForm
 
 
 def home(request):
@@ -50,6 +52,25 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def collaboration_map(request):
+    """Who works with whom in the network, drawn and listed; public data only."""
+    form = CollaborationFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    graph = collaboration_graph(**filters)
+    return render(
+        request,
+        "utopia/collaboration_map.html",
+        {
+            "form": form,
+            "graph": graph,
+            "directory": graph.directory(),
+            "partner_kinds": PARTNER_KINDS,
+            "is_filtered": form.is_bound,
+        },
+    )
 
 
 def page(template: str):
