@@ -1,8 +1,9 @@
 """The monthly digest of the network, emailed to members who want it.
 
 It gathers what happened since the previous digest: actions published in the showcase,
-messages of the network bulletin, and what is coming (plenaries; group meetings once the
-working groups offer them). Each email carries its own unsubscribe link, signed for its
+messages of the network bulletin, and what is coming: plenaries for everyone, and for each
+person the meetings of the working groups their partners sit in (a group's meetings are
+shown to its members only, so nobody reads of a meeting they could not open). Each email carries its own unsubscribe link, signed for its
 recipient only, also given as a one-click List-Unsubscribe header (RFC 8058).
 """
 
@@ -21,6 +22,7 @@ from partners.mail import absolute_url, send_templated_email
 from partners.models import Action, BulletinPost
 from plenaries.models import Plenary
 from utopia.models import DigestIssue, EmailPreferences
+from workgroups.models import GroupMembership, Meeting, WorkingGroup
 
 UNSUBSCRIBE_SALT = "utopia.digest.unsubscribe"
 DEFAULT_PERIOD = datetime.timedelta(days=31)
@@ -34,10 +36,20 @@ class DigestContent:
     actions: list = field(default_factory=list)
     posts: list = field(default_factory=list)
     plenaries: list = field(default_factory=list)
+    # Every upcoming meeting of an active group; each person gets only their groups' ones.
+    meetings: list = field(default_factory=list)
 
     @property
     def items(self) -> int:
+        return len(self.actions) + len(self.posts) + len(self.plenaries) + len(self.meetings)
+
+    @property
+    def shared_items(self) -> int:
+        """What every recipient reads, whatever their groups."""
         return len(self.actions) + len(self.posts) + len(self.plenaries)
+
+    def meetings_for(self, group_ids) -> list:
+        return [meeting for meeting in self.meetings if meeting.group_id in group_ids]
 
 
 def recipients():
@@ -72,7 +84,38 @@ def content(*, start: datetime.datetime, end: datetime.datetime) -> DigestConten
         plenaries=list(
             Plenary.objects.upcoming(today).announced().filter(date__lte=today + UPCOMING_WINDOW)
         ),
+        meetings=list(
+            Meeting.objects.filter(
+                group__status=WorkingGroup.Status.ACTIVE,
+                starts_at__gte=end,
+                starts_at__lt=end + UPCOMING_WINDOW,
+            )
+            .select_related("group")
+            .order_by("starts_at", "pk")
+        ),
     )
+
+
+def recipient_groups(*, user_ids, group_ids) -> dict[int, frozenset[int]]:
+    """{user id: the groups among `group_ids` where one of the user's active partners holds
+    an active seat}, in one query: the same people as workgroups.rules.is_group_member."""
+    if not user_ids or not group_ids:
+        return {}
+    rows = (
+        GroupMembership.objects.active()
+        .filter(
+            group_id__in=group_ids,
+            partner__is_active=True,
+            partner__memberships__user_id__in=user_ids,
+        )
+        .values_list("partner__memberships__user_id", "group_id")
+        .order_by()
+        .distinct()
+    )
+    groups: dict[int, set[int]] = {}
+    for user_id, group_id in rows:
+        groups.setdefault(user_id, set()).add(group_id)
+    return {user_id: frozenset(ids) for user_id, ids in groups.items()}
 
 
 def unsubscribe_token(user) -> str:
@@ -106,7 +149,8 @@ def digest_subscription_set(*, user, receives_digest: bool) -> EmailPreferences:
 @transaction.atomic
 def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
     """Send the digest for the period since the previous one (a month at first). Nothing is
-    sent, and no period is recorded, when nothing happened and nothing is coming."""
+    sent, and no period is recorded, when nothing happened and nothing is coming; a person
+    for whom the only news are other groups' meetings gets no email."""
     now = now or timezone.now()
     previous = DigestIssue.objects.order_by("-period_end").first()
     start = previous.period_end if previous else now - DEFAULT_PERIOD
@@ -116,8 +160,17 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
     if not news.items:
         return None
     people = list(recipients())
+    groups = recipient_groups(
+        user_ids=[person.pk for person in people],
+        group_ids={meeting.group_id for meeting in news.meetings},
+    )
+    letters = []
+    for person in people:
+        meetings = news.meetings_for(groups.get(person.pk, frozenset()))
+        if news.shared_items or meetings:
+            letters.append((person, meetings))
     issue = DigestIssue(
-        period_start=start, period_end=now, recipients=len(people), items=news.items
+        period_start=start, period_end=now, recipients=len(letters), items=news.items
     )
     issue.full_clean()
     issue.save()
@@ -126,9 +179,9 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
         "base_url": absolute_url(""),
         "preferences_url": absolute_url(reverse("email_preferences")),
     }
-    for person in people:
+    for person, meetings in letters:
         link = absolute_url(reverse("digest_unsubscribe", args=[unsubscribe_token(person)]))
-        personal = {**context, "person": person, "unsubscribe_url": link}
+        personal = {**context, "person": person, "meetings": meetings, "unsubscribe_url": link}
         transaction.on_commit(
             lambda personal=personal, person=person: send_templated_email(
                 template="digest",

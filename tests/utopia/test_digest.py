@@ -14,13 +14,17 @@ from plenaries.models import Plenary
 from tests.factories import (
     ActionFactory,
     BulletinPostFactory,
+    GroupMembershipFactory,
+    MeetingFactory,
     MembershipFactory,
     PartnerFactory,
     PlenaryFactory,
     UserFactory,
+    WorkingGroupFactory,
 )
 from utopia import digest
 from utopia.models import DigestIssue, EmailPreferences
+from workgroups.models import GroupMembership, WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +158,101 @@ def test_digest_content_queries_do_not_grow(size, django_assert_num_queries):
     for _ in range(size):
         ActionFactory(published_at=ago(2))
         BulletinPostFactory()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         news = digest.content(start=ago(30), end=NOW)
     assert len(news.actions) == size
+
+
+def soon(days):
+    return NOW + datetime.timedelta(days=days)
+
+
+def mail_to(mailoutbox, user):
+    return next(mail for mail in mailoutbox if mail.to == [user.email])
+
+
+def test_each_recipient_reads_the_coming_meetings_of_their_own_groups(
+    news,
+    partner,
+    other_partner,
+    member,
+    other_member,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    housing = WorkingGroupFactory(name="Accès au logement")
+    GroupMembershipFactory(group=housing, partner=partner)
+    MeetingFactory(group=housing, starts_at=soon(10), place="Salle Jean Burger")
+    MeetingFactory(group=housing, starts_at=ago(2), place="Réunion déjà passée")
+    MeetingFactory(group=housing, starts_at=soon(90), place="Réunion trop lointaine")
+    youth = WorkingGroupFactory(name="Jeunesse et emploi")
+    GroupMembershipFactory(group=youth, partner=other_partner)
+    MeetingFactory(group=youth, starts_at=soon(5), place="Mission Locale")
+    asked = WorkingGroupFactory(name="Groupe demandé")
+    GroupMembershipFactory(
+        group=asked, partner=partner, status=GroupMembership.Status.PENDING, joined_on=None
+    )
+    MeetingFactory(group=asked, starts_at=soon(5), place="Pas encore membre")
+    closed = WorkingGroupFactory(
+        name="Groupe clos", status=WorkingGroup.Status.CLOSED, closed_on=timezone.localdate()
+    )
+    GroupMembershipFactory(group=closed, partner=partner)
+    MeetingFactory(group=closed, starts_at=soon(5), place="Groupe fermé")
+
+    issue = send(django_capture_on_commit_callbacks)
+
+    mine = mail_to(mailoutbox, member).body
+    assert "Prochaines réunions de vos groupes de travail" in mine
+    assert "Accès au logement" in mine and "Salle Jean Burger" in mine
+    for hidden in [
+        "Réunion déjà passée",
+        "Réunion trop lointaine",
+        "Jeunesse et emploi",
+        "Pas encore membre",
+        "Groupe fermé",
+    ]:
+        assert hidden not in mine
+    theirs = mail_to(mailoutbox, other_member).body
+    assert "Jeunesse et emploi" in theirs and "Mission Locale" in theirs
+    assert "Accès au logement" not in theirs
+    # Three shared news; three meetings of active groups in the window, each sent to its own.
+    assert issue.items == 3 + 3
+    assert issue.recipients == 2
+
+
+def test_a_meeting_alone_is_sent_only_to_the_members_of_its_group(
+    partner, member, other_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    group = WorkingGroupFactory(name="Accès au logement")
+    GroupMembershipFactory(group=group, partner=partner)
+    meeting = MeetingFactory(
+        group=group, starts_at=soon(3), place="", video_url="https://visio.exemple.fr/x"
+    )
+
+    issue = send(django_capture_on_commit_callbacks)
+
+    assert [mail.to for mail in mailoutbox] == [[member.email]]
+    assert issue.recipients == 1
+    body = mailoutbox[0].body
+    assert "en visioconférence" in body
+    assert meeting.get_absolute_url() in body
+    assert "visio.exemple.fr" not in body  # the link stays behind the group space's login
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_sending_queries_do_not_grow_with_recipients_and_their_groups(
+    size, django_assert_num_queries, django_capture_on_commit_callbacks, mailoutbox
+):
+    for _ in range(size):
+        seat = GroupMembershipFactory()
+        MembershipFactory(partner=seat.partner)
+        MeetingFactory(group=seat.group, starts_at=soon(7))
+    ActionFactory(published_at=ago(2))
+
+    # The previous issue, the four lists of content(), the recipients and their groups, then
+    # the issue: its unique period and constraint checks, its insert, and the savepoints.
+    with django_assert_num_queries(14):
+        issue = send(django_capture_on_commit_callbacks)
+
+    assert issue.recipients == size
+    assert all("Groupe de travail" in mail.body for mail in mailoutbox)
