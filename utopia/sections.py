@@ -4,12 +4,14 @@
 - `member_space_context(request) -> dict` and `<app>/_member_space.html` ("Mon espace"),
 - `SITEMAPS`, a dict of sitemap classes for /sitemap.xml,
 
-and the shell gathers them in a fixed order. Apps stay unaware of each other and of the shell.
+and the shell gathers them in a fixed order, after its own pages (utopia/sitemaps.py). Apps stay unaware of each other and of the shell.
 """
 
 from importlib import import_module
 
 from django.template.loader import render_to_string
+
+from utopia.sitemaps import ShellPageSitemap
 
 APPS = ["partners", "plenaries", "workgroups"]
 
@@ -37,7 +39,7 @@ def blocks(request, hook: str) -> list[str]:
 
 
 def sitemaps() -> dict:
-    combined = {}
+    combined = {"pages": ShellPageSitemap}
     for app in APPS:
         module = _module(app)
         combined.update(getattr(module, "SITEMAPS", {}) if module else {})

@@ -254,9 +254,10 @@ def test_empty_network_says_so(client, db):
     assert "Aucune collaboration publique" in response.content.decode()
 
 
-def test_map_is_linked_from_the_directory_and_the_site_map(client, db):
+def test_map_is_linked_from_the_directory_the_site_map_and_the_sitemap(client, db):
     assert f'href="{URL}"' in client.get("/partenaires/").content.decode()
     assert f'href="{URL}"' in client.get("/plan-du-site/").content.decode()
+    assert f"<loc>http://testserver{URL}</loc>" in client.get("/sitemap.xml").content.decode()
 
 
 @pytest.mark.parametrize("size", [1, 30])
