@@ -311,3 +311,18 @@ def test_a_graph_survives_the_shared_cache(partner, other_partner):
         partner.name,
         other_partner.name,
     ]
+
+
+@pytest.mark.parametrize("role", [None, "member", "other_member", "staff"])
+def test_every_visitor_sees_the_same_public_map(role_client, request, role, partner, other_partner):
+    group = WorkingGroupFactory()
+    seat(group, partner)
+    seat(group, other_partner)
+    ActionFactory(partner=partner, co_organisers=[other_partner], status=Action.Status.DRAFT)
+    client = role_client(request.getfixturevalue(role) if role else None)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert set(LIST_PAIR.findall(response.content.decode())) == {"croix-rouge-francaise emergence"}
+    assert "Actions co-organisées :" not in response.content.decode()
