@@ -242,7 +242,9 @@ def _layout(nodes: list[Node]) -> tuple[float, float, float]:
     return round(2 * centre, 1), round(centre, 1), round(radius, 1)
 
 
-def compute(*, kinds: frozenset[str] = ALL_KINDS, field_of_action=None) -> CollaborationGraph:
+def compute(
+    *, kinds: frozenset[str] = ALL_KINDS, field_of_action: FieldOfAction | None = None
+) -> CollaborationGraph:
     """The graph of active partners tied by the chosen kinds of links; with a field of
     action, only partners working in that field."""
     partners = Partner.objects.active()
