@@ -400,3 +400,20 @@ class CoordinatedProjectFactory(factory.django.DjangoModelFactory):
     def contributors(self, create, extracted, **kwargs):
         if create and extracted:
             self.contributors.set(extracted)
+
+
+# --- utopia (the shell) ------------------------------------------------------------------------
+
+from utopia.models import NeedReport  # noqa: E402
+
+
+class NeedReportFactory(factory.django.DjangoModelFactory):
+    """A report from the public, still to triage, without contact details."""
+
+    class Meta:
+        model = NeedReport
+
+    description = factory.Sequence(
+        lambda n: f"Pas de solution de garde le samedi matin pour les familles ({n})."
+    )
+    place = "Côte des Roses"

@@ -1,15 +1,21 @@
-"""Back-office additions that span the apps: personal data requests on accounts."""
+"""Back-office additions that span the apps: personal data requests on accounts, and the
+triage of needs reported by the public."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from utopia import rgpd
-from utopia.models import DigestIssue, EmailPreferences
+from plenaries.models import Theme
+from utopia import needs, rgpd
+from utopia.models import DigestIssue, EmailPreferences, NeedReport
+from workgroups.models import WorkingGroup
 
 User = get_user_model()
 
@@ -85,3 +91,144 @@ class EmailPreferencesAdmin(admin.ModelAdmin):
     list_filter = ["receives_digest"]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+class NeedReportRoutingForm(forms.ModelForm):
+    """Staff triage a report from its page: choose a working group (the report becomes one of
+    its needs) or a priority theme; saving routes it through needs.need_report_route."""
+
+    route_group = forms.ModelChoiceField(
+        label=_("Orienter vers le groupe de travail"),
+        queryset=WorkingGroup.objects.none(),
+        required=False,
+        help_text=_("Le signalement rejoint les besoins repérés du groupe."),
+    )
+    route_theme = forms.ModelChoiceField(
+        label=_("… ou vers le thème prioritaire"),
+        queryset=Theme.objects.none(),
+        required=False,
+        help_text=_("Quand aucun groupe ne travaille encore sur ce besoin."),
+    )
+    need_title = forms.CharField(
+        label=_("Intitulé du besoin dans le groupe"),
+        max_length=200,
+        required=False,
+        help_text=_("Facultatif : sinon, le début de la description."),
+    )
+
+    class Meta:
+        model = NeedReport
+        fields = ["staff_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["route_group"].queryset = WorkingGroup.objects.active().select_related("theme")
+        self.fields["route_theme"].queryset = Theme.objects.current()
+
+    def clean(self):
+        cleaned = super().clean()
+        group, theme = cleaned.get("route_group"), cleaned.get("route_theme")
+        if group and theme:
+            raise ValidationError(
+                _("Choisissez soit un groupe de travail, soit un thème prioritaire.")
+            )
+        if (group or theme) and self.instance.status != NeedReport.Status.NEW:
+            raise ValidationError(_("Ce signalement a déjà été traité."))
+        return cleaned
+
+
+@admin.register(NeedReport)
+class NeedReportAdmin(admin.ModelAdmin):
+    form = NeedReportRoutingForm
+    list_display = ["__str__", "place", "created_at", "status", "routed_to", "handled_at"]
+    list_filter = ["status", "routed_group", "routed_theme", "created_at"]
+    search_fields = ["description", "place", "staff_note"]
+    date_hierarchy = "created_at"
+    list_select_related = ["routed_group", "routed_theme"]
+    actions = ["dismiss"]
+    readonly_fields = [
+        "description",
+        "place",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_consent",
+        "contact_erased_at",
+        "created_at",
+        "status",
+        "routed_group",
+        "routed_theme",
+        "need",
+        "handled_by",
+        "handled_at",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (_("Signalement"), {"fields": ["description", "place", "created_at"]}),
+            (
+                _("Coordonnées (effacées après le délai de conservation)"),
+                {
+                    "fields": [
+                        "contact_name",
+                        "contact_email",
+                        "contact_phone",
+                        "contact_consent",
+                        "contact_erased_at",
+                    ]
+                },
+            ),
+            (
+                _("Traitement"),
+                {
+                    "fields": [
+                        "status",
+                        "routed_group",
+                        "routed_theme",
+                        "need",
+                        "handled_by",
+                        "handled_at",
+                        "staff_note",
+                    ]
+                },
+            ),
+        ]
+        if obj is not None and obj.status == NeedReport.Status.NEW:
+            fieldsets.append(
+                (_("Orienter"), {"fields": ["route_group", "route_theme", "need_title"]})
+            )
+        return fieldsets
+
+    @admin.display(description=_("orienté vers"))
+    def routed_to(self, report):
+        return report.routed_group or report.routed_theme or "—"
+
+    def has_add_permission(self, request):
+        return False  # reports come from the public form, never written by hand
+
+    def save_model(self, request, obj, form, change):
+        group = form.cleaned_data.get("route_group")
+        theme = form.cleaned_data.get("route_theme")
+        if group or theme:
+            needs.need_report_route(
+                report=obj,
+                group=group,
+                theme=theme,
+                title=form.cleaned_data.get("need_title", ""),
+                note=obj.staff_note,
+                by=request.user,
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Écarter les signalements sélectionnés"))
+    def dismiss(self, request, queryset):
+        dismissed = 0
+        for report in queryset.filter(status=NeedReport.Status.NEW):
+            needs.need_report_dismiss(report=report, by=request.user)
+            dismissed += 1
+        self.message_user(
+            request,
+            ngettext("%d signalement écarté.", "%d signalements écartés.", dismissed) % dismissed,
+            messages.SUCCESS,
+        )

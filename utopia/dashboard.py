@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from partners.models import Action, Partner
 from plenaries.cadence import cadence_warnings
 from plenaries.models import Plenary, Registration
+from utopia.models import NeedReport
 from workgroups.models import ExpertiseRequest, Meeting, PilotTerm, WorkingGroup
 
 # Beyond this many groups in one line of work, the dashboard points to the full list.
@@ -160,11 +161,25 @@ def _open_expertise_requests() -> list[Line]:
     return [Line("open_expertise_requests", text, url)]
 
 
+def _need_reports_to_triage() -> list[Line]:
+    count = NeedReport.objects.to_triage().count()
+    if not count:
+        return []
+    text = ngettext(
+        "%(count)d signalement du public à trier.",
+        "%(count)d signalements du public à trier.",
+        count,
+    ) % {"count": count}
+    url = reverse("admin:utopia_needreport_changelist") + "?status__exact=new"
+    return [Line("need_reports_to_triage", text, url)]
+
+
 def lines(*, today: datetime.date | None = None) -> list[Line]:
     now = timezone.now()
     today = today or timezone.localdate()
     return [
         *_actions_to_moderate(),
+        *_need_reports_to_triage(),
         *_next_plenary(today),
         *_cadence(today),
         *_groups_without_pilot(today),

@@ -1,8 +1,10 @@
-"""The shell's own records: each person's email preferences and the monthly digests sent."""
+"""The shell's own records: each person's email preferences, the monthly digests sent, and the
+needs the public reports through "Signaler un besoin"."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +59,126 @@ class DigestIssue(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y}"
+
+
+class NeedReportQuerySet(models.QuerySet):
+    def to_triage(self):
+        return self.filter(status=NeedReport.Status.NEW)
+
+
+class NeedReport(models.Model):
+    """A need reported by anyone, without an account, through "Signaler un besoin". The CCAS
+    triages it: routed to a priority theme or to a working group (where it becomes one of the
+    group's needs), or dismissed. Contact details are optional and erased after a while
+    (`manage.py purge_need_report_contacts`)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("À trier")
+        ROUTED = "routed", _("Orienté")
+        DISMISSED = "dismissed", _("Écarté")
+
+    description = models.TextField(
+        _("besoin constaté"),
+        max_length=3000,
+        help_text=_(
+            "Décrivez la situation et ce qui manque, sans nommer les personnes concernées."
+        ),
+    )
+    place = models.CharField(
+        _("quartier ou lieu"),
+        max_length=200,
+        blank=True,
+        help_text=_("Facultatif : par exemple Côte des Roses, centre-ville, une école…"),
+    )
+    contact_name = models.CharField(_("votre nom"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("votre adresse électronique"), max_length=254, blank=True)
+    contact_phone = models.CharField(_("votre téléphone"), max_length=30, blank=True)
+    contact_consent = models.BooleanField(
+        _("j'accepte que le CCAS me recontacte au sujet de ce signalement"), default=False
+    )
+    created_at = models.DateTimeField(_("reçu le"), default=timezone.now, db_index=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.NEW)
+    routed_theme = models.ForeignKey(
+        "plenaries.Theme",
+        verbose_name=_("orienté vers le thème"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="need_reports",
+    )
+    routed_group = models.ForeignKey(
+        "workgroups.WorkingGroup",
+        verbose_name=_("orienté vers le groupe"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="need_reports",
+    )
+    need = models.OneToOneField(
+        "workgroups.Need",
+        verbose_name=_("besoin du groupe"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="public_report",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traité par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    contact_erased_at = models.DateTimeField(
+        _("coordonnées effacées le"), null=True, blank=True, editable=False
+    )
+    staff_note = models.TextField(_("note du CCAS"), max_length=3000, blank=True)
+
+    objects = NeedReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signalement de besoin")
+        verbose_name_plural = _("signalements de besoins")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "routed", "dismissed"]),
+                name="needreport_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="routed")
+                    & (
+                        Q(routed_group__isnull=False, routed_theme__isnull=True)
+                        | Q(routed_group__isnull=True, routed_theme__isnull=False)
+                    )
+                )
+                | (~Q(status="routed") & Q(routed_group__isnull=True, routed_theme__isnull=True)),
+                name="needreport_routed_to_one_place",
+                violation_error_message=_(
+                    "Un signalement orienté l'est vers un groupe ou vers un thème, pas les deux."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_consent=True)
+                | Q(contact_name="", contact_email="", contact_phone=""),
+                name="needreport_contact_has_consent",
+                violation_error_message=_(
+                    "Des coordonnées ne sont gardées qu'avec l'accord de la personne."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(handled_at__isnull=False),
+                name="needreport_handled_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        text = " ".join(self.description.split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_email or self.contact_phone)

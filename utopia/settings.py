@@ -338,6 +338,14 @@ UTOPIA_STAFF_EMAILS = env_list("STAFF_EMAILS")
 # (`manage.py hide_expired_signatory_names`, daily from cron).
 UTOPIA_SIGNATORY_NAME_RETENTION_DAYS = env_int("SIGNATORY_NAME_RETENTION_DAYS", 365)
 
+# "Signaler un besoin": the optional contact details of a report are erased this many days
+# after the report was handled (or sent, if never handled) (`manage.py purge_need_report_contacts`,
+# daily from cron). Reports are limited per client address: enough for a person, too few for a
+# robot.
+UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS = env_int("NEED_REPORT_CONTACT_RETENTION_DAYS", 365)
+UTOPIA_NEED_REPORT_LIMIT = env_int("NEED_REPORT_LIMIT", 3)
+UTOPIA_NEED_REPORT_LIMIT_SECONDS = env_int("NEED_REPORT_LIMIT_SECONDS", 600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,6 +11,7 @@ from plenaries.models import Plenary, Registration
 from tests.factories import (
     ActionFactory,
     MeetingFactory,
+    NeedReportFactory,
     PartnerFactory,
     PilotTermFactory,
     PlenaryFactory,
@@ -170,5 +171,6 @@ def test_dashboard_queries_do_not_grow_with_the_network(rows, today, django_asse
     PlenaryFactory(date=today - datetime.timedelta(days=200), status=Plenary.Status.HELD)
     for _ in range(rows):
         MeetingFactory(group=WorkingGroupFactory())
-    with django_assert_num_queries(8):
+        NeedReportFactory()
+    with django_assert_num_queries(9):
         dashboard.lines()
