@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import FieldOfAction
 from partners.tasks import send_email
 from utopia.collaboration import ALL_KINDS, LINK_KINDS
+from utopia.models import NeedReport
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -94,3 +95,117 @@ class CollaborationFilterForm(forms.Form):
             "kinds": frozenset(self.cleaned_data["lien"]) or ALL_KINDS,
             "field_of_action": self.cleaned_data["domaine"],
         }
+
+
+class NeedReportForm(forms.ModelForm):
+    """What anyone may tell the CCAS about a need, without an account: only the need is
+    required; contact details are optional and kept only with consent."""
+
+    # A honeypot: hidden from people (off screen, out of the tab order, hidden from screen
+    # readers) but filled in by robots that fill every field.
+    website = forms.CharField(
+        label=_("Ne pas remplir ce champ"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = NeedReport
+        fields = [
+            "description",
+            "place",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "contact_consent",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6, "maxlength": 3000})}
+        labels = {"description": _("Le besoin que vous avez constaté")}
+        error_messages = {
+            "description": {
+                "required": _("Décrivez le besoin que vous avez constaté."),
+                "max_length": _(
+                    "La description compte %(show_value)d caractères ; %(limit_value)d au plus."
+                ),
+            },
+            "place": {
+                "max_length": _(
+                    "Le lieu compte %(show_value)d caractères ; %(limit_value)d au plus."
+                )
+            },
+            "contact_name": {
+                "max_length": _(
+                    "Le nom compte %(show_value)d caractères ; %(limit_value)d au plus."
+                )
+            },
+            "contact_email": {"invalid": _("Saisissez une adresse électronique valide.")},
+            "contact_phone": {
+                "max_length": _(
+                    "Le téléphone compte %(show_value)d caractères ; %(limit_value)d au plus."
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["contact_phone"].widget.input_type = "tel"
+        self.fields["contact_consent"].help_text = _(
+            "Obligatoire seulement si vous laissez un nom, une adresse ou un téléphone."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "description",
+            "place",
+            Fieldset(
+                _("Vos coordonnées (facultatives)"),
+                HTML(
+                    '<p class="form-text">'
+                    + str(
+                        _(
+                            "Laissez-les si vous acceptez que le CCAS vous recontacte à ce sujet. "
+                            "Vous pouvez aussi signaler un besoin sans les donner."
+                        )
+                    )
+                    + "</p>"
+                ),
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "contact_consent",
+            ),
+            Fieldset("", "website", css_class="honeypot", aria_hidden="true"),
+            Submit("submit", _("Envoyer le signalement")),
+        )
+
+    def clean_contact_phone(self):
+        phone = " ".join(self.cleaned_data["contact_phone"].split())
+        if phone and not all(char.isdigit() or char in "+ .-()" for char in phone):
+            raise forms.ValidationError(
+                _("Saisissez un numéro de téléphone (chiffres, espaces, + . - et parenthèses).")
+            )
+        if phone and sum(char.isdigit() for char in phone) < 6:
+            raise forms.ValidationError(_("Ce numéro de téléphone est trop court."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        has_contact = any(
+            (cleaned.get(name) or "").strip()
+            for name in ("contact_name", "contact_email", "contact_phone")
+        )
+        if has_contact and not cleaned.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _(
+                    "Cochez cette case pour que le CCAS garde vos coordonnées, "
+                    "ou laissez-les vides."
+                ),
+            )
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

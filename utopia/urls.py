@@ -70,6 +70,8 @@ site_patterns = [
     path("mentions-legales/", views.page("utopia/legal_notice.html"), name="legal_notice"),
     path("accessibilite/", views.page("utopia/accessibility.html"), name="accessibility"),
     path("donnees-personnelles/", views.page("utopia/privacy.html"), name="privacy"),
+    path("signaler-un-besoin/", views.need_report, name="need_report"),
+    path("signaler-un-besoin/merci/", views.need_report_thanks, name="need_report_thanks"),
     path("plan-du-site/", views.page("utopia/site_map.html"), name="site_map"),
     path(
         "sitemap.xml",

@@ -77,7 +77,17 @@ def page(template: str):
     """A page made of its template alone (legal notice, accessibility, privacy, site map)."""
 
     def view(request):
-        return render(request, template, {"organisation": settings.UTOPIA_ORGANISATION})
+        return render(
+            request,
+            template,
+            {
+                "organisation": settings.UTOPIA_ORGANISATION,
+                # The privacy notice states these periods as they are configured.
+                "retention_days": {
+                    "need_report_contacts": settings.UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS,
+                },
+            },
+        )
 
     return require_GET(view)
 
@@ -237,3 +247,45 @@ def yearly_report(request, year: int | None = None):
             "years": range(this_year, report.FIRST_YEAR - 1, -1),
         },
     )
+
+
+def need_report(request):
+    """ "Signaler un besoin": anyone, without an account. A robot that fills the hidden field is
+    shown the same thanks as a person and nothing is stored; past the limit per client
+    address, nothing is read or stored and the answer says when to come back (429)."""
+    from django.core.exceptions import ValidationError
+
+    from utopia import needs
+    from utopia.forms import NeedReportForm
+
+    if request.method == "POST":
+        address = request.META.get("REMOTE_ADDR", "")
+        if not needs.need_report_allowed(client_address=address):
+            minutes = max(settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS // 60, 1)
+            return render(
+                request, "utopia/need_report_limited.html", {"minutes": minutes}, status=429
+            )
+        form = NeedReportForm(request.POST)
+        if form.is_valid():
+            needs.need_report_count_attempt(client_address=address)
+            if form.is_spam:
+                return redirect("need_report_thanks")
+            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                needs.need_report_create(**data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("need_report_thanks")
+    else:
+        form = NeedReportForm()
+    return render(
+        request,
+        "utopia/need_report_form.html",
+        {"form": form, "retention_days": settings.UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS},
+    )
+
+
+@require_GET
+def need_report_thanks(request):
+    return render(request, "utopia/need_report_thanks.html")
