@@ -14,11 +14,21 @@ from tests.factories import (
     ActionFactory,
     AttendanceFactory,
     BulletinPostFactory,
+    CoordinatedProjectFactory,
     FieldOfActionFactory,
+    NeedFactory,
+    NeedReportFactory,
     PartnerFactory,
+    PilotTermFactory,
     PlenaryFactory,
+    ThemeFactory,
+    UserFactory,
+    WorkingGroupFactory,
 )
+from utopia import needs
+from utopia.models import NeedReport
 from utopia.report import yearly_report
+from workgroups.models import CoordinatedProject, WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +56,78 @@ def year_of_activity(partner, other_partner):
     ActionFactory(partner=partner, published_at=at(6, 1).replace(year=YEAR - 1))
     post = BulletinPostFactory(partner=partner)
     type(post).objects.filter(pk=post.pk).update(created_at=at(5, 5))
+    working_groups_of_the_year(partner, other_partner)
     return spring, autumn
+
+
+def working_groups_of_the_year(partner, other_partner):
+    """Two groups active in YEAR (one closed during it), one closed the year before and one
+    created the year after; pilots, needs, projects and public reports around them."""
+    staff = UserFactory(is_staff=True)
+    housing = WorkingGroupFactory(name="Logement d'abord")
+    food = WorkingGroupFactory(name="Aide alimentaire")
+    old = WorkingGroupFactory(name="Ancien groupe")
+    future = WorkingGroupFactory(name="Groupe futur")
+    WorkingGroup.objects.filter(pk=housing.pk).update(created_at=at(1, 10))
+    WorkingGroup.objects.filter(pk=food.pk).update(
+        created_at=at(1, 10).replace(year=YEAR - 2),
+        status=WorkingGroup.Status.CLOSED,
+        closed_on=datetime.date(YEAR, 9, 30),
+    )
+    WorkingGroup.objects.filter(pk=old.pk).update(
+        created_at=at(1, 10).replace(year=YEAR - 3),
+        status=WorkingGroup.Status.CLOSED,
+        closed_on=datetime.date(YEAR - 1, 12, 31),
+    )
+    WorkingGroup.objects.filter(pk=future.pk).update(created_at=at(1, 10).replace(year=YEAR + 1))
+    # Housing: a pilot who handed over in June, then another still in office.
+    PilotTermFactory(
+        group=housing,
+        user=UserFactory(first_name="Anne", last_name="Martin"),
+        partner=partner,
+        started_on=datetime.date(YEAR, 1, 15),
+        ended_on=datetime.date(YEAR, 6, 30),
+    )
+    PilotTermFactory(
+        group=housing,
+        user=UserFactory(first_name="Paul", last_name="Durand"),
+        partner=other_partner,
+        started_on=datetime.date(YEAR, 6, 30),
+    )
+    # A pilot of the old group, whose term ended before the year.
+    PilotTermFactory(
+        group=old,
+        started_on=datetime.date(YEAR - 3, 2, 1),
+        ended_on=datetime.date(YEAR - 1, 12, 31),
+    )
+    NeedFactory(group=housing, created_at=at(3, 1))
+    NeedFactory(group=housing, created_at=at(4, 1))
+    NeedFactory(group=food, created_at=at(5, 1))
+    NeedFactory(group=food, created_at=at(5, 1).replace(year=YEAR - 1))
+    project = CoordinatedProjectFactory(group=housing, status=CoordinatedProject.Status.RUNNING)
+    CoordinatedProject.objects.filter(pk=project.pk).update(created_at=at(4, 4))
+    project = CoordinatedProjectFactory(group=food, status=CoordinatedProject.Status.DONE)
+    CoordinatedProject.objects.filter(pk=project.pk).update(
+        created_at=at(4, 4).replace(year=YEAR - 1), updated_at=at(8, 8)
+    )
+    # Done before the year began: not counted.
+    project = CoordinatedProjectFactory(group=old, status=CoordinatedProject.Status.DONE)
+    CoordinatedProject.objects.filter(pk=project.pk).update(
+        created_at=at(4, 4).replace(year=YEAR - 2), updated_at=at(8, 8).replace(year=YEAR - 1)
+    )
+    # Public reports: two routed to the housing group (becoming its needs), one to a theme,
+    # one dismissed, one still to triage; one from the year before.
+    reports = [NeedReportFactory(created_at=at(2, day)) for day in range(1, 6)]
+    NeedReportFactory(created_at=at(2, 1).replace(year=YEAR - 1))
+    needs.need_report_route(report=reports[0], group=housing, by=staff)
+    needs.need_report_route(report=reports[1], group=housing, by=staff)
+    needs.need_report_route(report=reports[2], theme=ThemeFactory(), by=staff)
+    needs.need_report_dismiss(report=reports[3], by=staff)
+    # The needs made by routing were recorded today, not in YEAR: date them in it.
+    from workgroups.models import Need
+
+    Need.objects.filter(public_report__in=reports).update(created_at=at(2, 20))
+    assert NeedReport.objects.filter(status=NeedReport.Status.NEW).count() == 2
 
 
 def test_figures_match_the_year(year_of_activity, partner, other_partner):
@@ -63,19 +144,62 @@ def test_figures_match_the_year(year_of_activity, partner, other_partner):
     assert report.bulletin_posts == 1
 
 
+def test_groups_pilots_projects_and_needs_of_the_year(year_of_activity):
+    report = yearly_report(YEAR)
+
+    groups = {group.name: group for group in report.groups}
+    assert list(groups) == ["Aide alimentaire", "Logement d'abord"]
+    housing = groups["Logement d'abord"]
+    assert housing.pilots == ["Anne Martin (Emergence)", "Paul Durand (Croix-Rouge française)"]
+    assert housing.needs_recorded == 4  # two recorded by the group, two from public reports
+    assert housing.projects == 1
+    food = groups["Aide alimentaire"]
+    assert (food.pilots, food.needs_recorded, food.projects) == ([], 1, 1)
+
+    assert report.projects_by_status == [
+        ("Idée", 0),
+        ("En préparation", 0),
+        ("En cours", 1),
+        ("Terminé", 1),
+    ]
+    assert report.projects == 2
+
+    figures = report.need_reports
+    assert (figures.received, figures.routed_to_group, figures.routed_to_theme) == (5, 2, 1)
+    assert (figures.dismissed, figures.to_triage) == (1, 1)
+    assert report.needs_recorded == 5
+    assert report.needs_recorded_from_reports == 2
+
+
+def test_a_year_without_groups_or_reports_says_so(client, staff):
+    client.force_login(staff)
+    page = client.get(f"/rapport-annuel/{YEAR}/").content.decode()
+    assert "Aucun groupe de travail actif cette année." in page
+    assert "Aucun projet coordonné cette année." in page
+    assert "Aucun besoin signalé par le public cette année." in page
+    assert "<svg" not in page
+
+
 def test_page_has_well_formed_svg_charts_each_with_its_table(client, staff, year_of_activity):
     client.force_login(staff)
     page = client.get(f"/rapport-annuel/{YEAR}/").content.decode()
     charts = re.findall(r"<svg.*?</svg>", page, flags=re.S)
-    assert len(charts) == 2
+    assert len(charts) == 5
     for chart in charts:
         root = ET.fromstring(chart)
         assert root.get("role") == "img"
         assert root.find("{http://www.w3.org/2000/svg}title").text
         assert "style=" not in chart
-    assert page.count("<table") == 3
+    assert page.count("<table") == 6
     assert "<caption>Actions publiées par domaine d" in page
     assert "100 %" in page
+    for chart_id in ("chart-groups", "chart-projects", "chart-need-reports"):
+        assert f'aria-labelledby="{chart_id}-title"' in page
+    assert "Anne Martin (Emergence), Paul Durand (Croix-Rouge française)" in page
+    assert "<caption>Projets coordonnés par statut</caption>" in page
+    assert (
+        '<th scope="row">Orientés vers un groupe de travail</th><td class="text-end">2</td>' in page
+    )
 
 
 def test_csv_download(client, staff, year_of_activity):
@@ -88,6 +212,18 @@ def test_csv_download(client, staff, year_of_activity):
     assert text.startswith("\ufeffRubrique;Libellé;Valeur")
     assert "Actions publiées par domaine;Logement;2" in text
     assert "Participation aux plénières (%);Emergence;100" in text
+    assert "Groupes de travail actifs;Total;2" in text
+    assert (
+        "Pilotes des groupes;Logement d'abord;Anne Martin (Emergence), "
+        "Paul Durand (Croix-Rouge française)" in text
+    )
+    assert "Besoins relevés par groupe;Logement d'abord;4" in text
+    assert "Projets coordonnés par statut;En cours;1" in text
+    assert "Besoins signalés par le public;Reçus;5" in text
+    assert "Besoins signalés par le public;Orientés vers un thème prioritaire;1" in text
+    assert "Besoins signalés par le public;Écartés;1" in text
+    assert "Besoins relevés dans les groupes;Total;5" in text
+    assert "Besoins relevés dans les groupes;Dont venus d'un signalement du public;2" in text
 
 
 def test_hostile_partner_name_is_escaped_in_the_chart(client, staff):
@@ -139,7 +275,13 @@ def test_report_queries_do_not_grow(client, staff, size, django_assert_num_queri
             partner=partner, published_at=at(3, 3), fields_of_action=[FieldOfActionFactory()]
         )
         BulletinPostFactory(partner=partner)
+        group = WorkingGroupFactory()
+        WorkingGroup.objects.filter(pk=group.pk).update(created_at=at(1, 1))
+        PilotTermFactory(group=group, partner=partner, started_on=datetime.date(YEAR, 2, 1))
+        NeedFactory(group=group, created_at=at(4, 4))
+        CoordinatedProjectFactory(group=group, lead_partner=partner)
+        NeedReportFactory(created_at=at(5, 5))
     client.force_login(staff)
     client.get(f"/rapport-annuel/{YEAR}/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(15):
         assert client.get(f"/rapport-annuel/{YEAR}/").status_code == 200
