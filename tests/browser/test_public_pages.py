@@ -32,6 +32,8 @@ FOUNDATION_PAGES = [
     "/donnees-personnelles/",
     "/plan-du-site/",
     "/demande-acces/",
+    "/signaler-un-besoin/",
+    "/signaler-un-besoin/merci/",
     "/compte/connexion/",
     "/compte/mot-de-passe/oubli/",
     "/compte/invitation/lien-invalide/",
@@ -77,4 +79,48 @@ def test_visitor_searches_the_directory_and_opens_a_partner(page, network):
     page.get_by_role("link", name="Emergence").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Emergence"
     assert page.get_by_text("Mme Nicole DUMAY").is_visible()
+    assert_accessible(page)
+
+
+def test_a_person_reports_a_need_with_the_keyboard(page, network, settings):
+    """The honeypot is out of the tab order and out of sight; errors and the thanks page are
+    accessible; the report is stored once, with the consented contact."""
+    from utopia.models import NeedReport
+
+    page.goto(page.base_url + "/signaler-un-besoin/")
+    assert page.locator("#id_website").bounding_box()["x"] < 0  # off screen
+    page.get_by_label("Le besoin que vous avez constaté").fill(
+        "Aucune aide aux devoirs gratuite dans le quartier après 17 h."
+    )
+    page.get_by_label("Quartier ou lieu").fill("Basse-Ham")
+    page.get_by_label("Votre adresse électronique").fill("camille@exemple.fr")
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    # Contact without consent: refused, in French, accessibly.
+    assert page.get_by_text("Cochez cette case pour que le CCAS garde vos coordonnées").is_visible()
+    assert_accessible(page)
+    assert not NeedReport.objects.exists()
+    page.get_by_label("Votre téléphone").focus()
+    page.keyboard.press("Tab")  # to the consent box, never to the hidden field
+    assert page.evaluate("document.activeElement.id") == "id_contact_consent"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "submit-id-submit"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/signaler-un-besoin/merci/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Merci pour votre signalement"
+    assert_accessible(page)
+    report = NeedReport.objects.get()
+    assert (report.place, report.contact_email, report.contact_consent) == (
+        "Basse-Ham",
+        "camille@exemple.fr",
+        True,
+    )
+
+
+def test_too_many_reports_page_is_accessible(page, network, settings):
+    settings.UTOPIA_NEED_REPORT_LIMIT = 0
+    page.goto(page.base_url + "/signaler-un-besoin/")
+    page.get_by_label("Le besoin que vous avez constaté").fill("Un besoin.")
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Trop de signalements envoyés"
     assert_accessible(page)

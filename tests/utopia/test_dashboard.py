@@ -18,7 +18,8 @@ from tests.factories import (
     RegistrationFactory,
     WorkingGroupFactory,
 )
-from utopia import dashboard
+from utopia import dashboard, needs
+from utopia.models import NeedReport
 from workgroups.models import ExpertiseRequest, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +175,25 @@ def test_dashboard_queries_do_not_grow_with_the_network(rows, today, django_asse
         NeedReportFactory()
     with django_assert_num_queries(9):
         dashboard.lines()
+
+
+def test_need_reports_line_appears_and_goes_once_triaged(staff, plenary_this_semester):
+    assert "need_reports_to_triage" not in [line.key for line in dashboard.lines()]
+    first = NeedReportFactory()
+    NeedReportFactory()
+    line = next(line for line in dashboard.lines() if line.key == "need_reports_to_triage")
+    assert line.text == "2 signalements du public à trier."
+    assert line.url == "/admin/utopia/needreport/?status__exact=new"
+    needs.need_report_dismiss(report=first, by=staff)
+    line = next(line for line in dashboard.lines() if line.key == "need_reports_to_triage")
+    assert line.text == "1 signalement du public à trier."
+    NeedReport.objects.update(status=NeedReport.Status.DISMISSED, handled_at=timezone.now())
+    assert "need_reports_to_triage" not in [line.key for line in dashboard.lines()]
+
+
+def test_need_reports_line_is_on_the_back_office_home(client, staff):
+    NeedReportFactory()
+    client.force_login(staff)
+    page = client.get("/admin/").content.decode()
+    assert 'data-line="need_reports_to_triage"' in page
+    assert "/admin/utopia/needreport/?status__exact=new" in page

@@ -17,7 +17,7 @@ from tests.factories import (
     ThemeFactory,
     WorkingGroupFactory,
 )
-from utopia import dashboard, needs
+from utopia import needs
 from utopia.models import NeedReport
 from workgroups.models import Need, WorkingGroup
 
@@ -352,28 +352,6 @@ def test_admin_dismiss_action(client, staff, group):
 def test_reports_are_not_added_by_hand(client, staff):
     client.force_login(staff)
     assert client.get("/admin/utopia/needreport/add/").status_code == 403
-
-
-def test_dashboard_line_appears_and_disappears(staff):
-    assert "need_reports_to_triage" not in [line.key for line in dashboard.lines()]
-    first = NeedReportFactory()
-    NeedReportFactory()
-    line = next(line for line in dashboard.lines() if line.key == "need_reports_to_triage")
-    assert line.text == "2 signalements du public à trier."
-    assert line.url == "/admin/utopia/needreport/?status__exact=new"
-    needs.need_report_dismiss(report=first, by=staff)
-    line = next(line for line in dashboard.lines() if line.key == "need_reports_to_triage")
-    assert line.text == "1 signalement du public à trier."
-    NeedReport.objects.update(status=NeedReport.Status.DISMISSED, handled_at=timezone.now())
-    assert "need_reports_to_triage" not in [line.key for line in dashboard.lines()]
-
-
-def test_dashboard_line_is_on_the_back_office_home(client, staff):
-    NeedReportFactory()
-    client.force_login(staff)
-    page = client.get("/admin/").content.decode()
-    assert 'data-line="need_reports_to_triage"' in page
-    assert "/admin/utopia/needreport/?status__exact=new" in page
 
 
 # --- Purge of contact details -------------------------------------------------------------------
