@@ -13,7 +13,7 @@ from django.db import connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-OUR_APPS = ("partners", "plenaries", "workgroups")
+OUR_APPS = ("partners", "plenaries", "workgroups", "utopia")
 
 
 @pytest.fixture

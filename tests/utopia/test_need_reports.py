@@ -457,3 +457,18 @@ def test_admin_changelist_queries_do_not_grow(
     client.get("/admin/utopia/needreport/")
     with django_assert_num_queries(12):
         assert client.get("/admin/utopia/needreport/").status_code == 200
+
+
+# --- Demo ---------------------------------------------------------------------------------------
+
+
+def test_demo_loads_reports_once_with_one_routed_into_the_housing_group(settings):
+    settings.UTOPIA_DEMO_ALLOWED = True
+    call_command("import_charter", stdout=io.StringIO())
+    for _ in range(2):
+        call_command("load_demo", stdout=io.StringIO())
+    assert NeedReport.objects.count() == 4
+    routed = NeedReport.objects.get(status=NeedReport.Status.ROUTED)
+    assert routed.need.group.slug == "acces-au-logement"
+    assert routed.need.title == "Sorties d'hôpital sans hébergement"
+    assert NeedReport.objects.to_triage().count() == 2

@@ -28,6 +28,10 @@ class Command(BaseCommand):
                         raise
                     continue
                 demo.load(stdout=self.stdout)
+            # The shell's own demo comes last: it uses the apps' demo content.
+            from utopia import demo as shell_demo
+
+            shell_demo.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))
         from partners.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
