@@ -138,7 +138,7 @@ class NeedReportRoutingForm(forms.ModelForm):
 
 
 @admin.register(NeedReport)
-class NeedReportAdmin(admin.ModelAdmin):
+class NeedReportAdmin(SimpleHistoryAdmin):
     form = NeedReportRoutingForm
     list_display = ["__str__", "place", "created_at", "status", "routed_to", "handled_at"]
     list_filter = ["status", "routed_group", "routed_theme", "created_at"]

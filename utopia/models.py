@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 
 
 class EmailPreferences(models.Model):
@@ -182,3 +183,9 @@ class NeedReport(models.Model):
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+
+# Audit trail (django-simple-history): who routed, dismissed or annotated a report, and when.
+# Contact details are left out, so that erasing them (`purge_need_report_contacts`) leaves
+# no copy behind.
+register(NeedReport, excluded_fields=["contact_name", "contact_email", "contact_phone"])

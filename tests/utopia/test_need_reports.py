@@ -354,6 +354,21 @@ def test_reports_are_not_added_by_hand(client, staff):
     assert client.get("/admin/utopia/needreport/add/").status_code == 403
 
 
+def test_history_records_who_routed_but_never_the_contact(client, staff, group):
+    report = NeedReportFactory(contact_email="camille@exemple.fr", contact_consent=True)
+    client.force_login(staff)
+    client.post(
+        f"/admin/utopia/needreport/{report.pk}/change/",
+        {"staff_note": "", "route_group": group.pk},
+    )
+    record = NeedReport.history.filter(id=report.pk).latest()
+    assert (record.status, record.history_user) == ("routed", staff)
+    fields = {field.name for field in NeedReport.history.model._meta.fields}
+    assert not fields & {"contact_name", "contact_email", "contact_phone"}
+    history = client.get(f"/admin/utopia/needreport/{report.pk}/history/")
+    assert history.status_code == 200
+
+
 # --- Purge of contact details -------------------------------------------------------------------
 
 
@@ -439,9 +454,9 @@ def test_form_page_and_post_queries_do_not_grow(client, size, django_assert_num_
     NeedReportFactory.create_batch(size)
     with django_assert_num_queries(0):
         assert client.get(URL).status_code == 200
-    # The database constraints checked by the form and by full_clean(), then the insert:
-    # nothing that depends on how many reports there are.
-    with django_assert_num_queries(18):
+    # The database constraints checked by the form and by full_clean(), the insert and its
+    # history row: nothing that depends on how many reports there are.
+    with django_assert_num_queries(19):
         assert post(client).status_code == 302
 
 
