@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, Value, When
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -31,15 +31,31 @@ admin.site.site_title = _("Back-office UTOPIA")
 admin.site.index_title = _("Gestion du réseau")
 
 
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Admin with the audit history (who changed what, and when) of django-simple-history.
+
+    The history is a record, read-only: restoring an old version would bypass the services'
+    rules (reopen a closed election, undo a convocation's sequence), so reverting is refused.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(SimpleHistoryAdmin):
+class FieldOfActionAdmin(AuditedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(SimpleHistoryAdmin):
+class NeighbourhoodAdmin(AuditedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -80,7 +96,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(AuditedAdmin):
     list_display = [
         "name",
         "acronym",
@@ -163,12 +179,12 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Charter)
-class CharterAdmin(SimpleHistoryAdmin):
+class CharterAdmin(AuditedAdmin):
     list_display = ["version", "title", "adopted_on"]
 
 
 @admin.register(Signature)
-class SignatureAdmin(SimpleHistoryAdmin):
+class SignatureAdmin(AuditedAdmin):
     list_display = [
         "partner",
         "civility",
@@ -193,7 +209,7 @@ class SignatureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "partner", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "partner__name"]
@@ -202,7 +218,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SimpleHistoryAdmin):
+class InvitationAdmin(AuditedAdmin):
     list_display = [
         "email",
         "partner",
@@ -239,7 +255,7 @@ class InvitationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(SimpleHistoryAdmin):
+class AccessRequestAdmin(AuditedAdmin):
     list_display = ["full_name", "email", "partner", "organisation_name", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["full_name", "email", "organisation_name"]
@@ -310,7 +326,7 @@ MODERATION_SERVICES = {
 
 
 @admin.register(BulletinPost)
-class BulletinPostAdmin(SimpleHistoryAdmin):
+class BulletinPostAdmin(AuditedAdmin):
     list_display = ["title", "partner", "kind", "author", "created_at", "removed_at"]
     list_filter = ["kind", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "body", "partner__name"]
@@ -330,7 +346,7 @@ class BulletinPostAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(AuditedAdmin):
     list_display = [
         "title",
         "partner",

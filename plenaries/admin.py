@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from partners.admin import AuditedAdmin
 from partners.exports import csv_response
 from partners.models import Partner
 from plenaries import services
@@ -130,7 +130,7 @@ class PlenaryAdminForm(forms.ModelForm):
 
 
 @admin.register(Plenary)
-class PlenaryAdmin(SimpleHistoryAdmin):
+class PlenaryAdmin(AuditedAdmin):
     form = PlenaryAdminForm
     list_display = [
         "__str__",
@@ -411,7 +411,7 @@ class PlenaryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(AuditedAdmin):
     list_display = ["partner", "plenary", "answer", "attendee_count", "answered_by", "answered_at"]
     list_filter = ["plenary", "answer"]
     search_fields = ["partner__name", "attendee_names"]
@@ -421,7 +421,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(AuditedAdmin):
     list_display = ["partner", "plenary", "status", "recorded_by", "recorded_at"]
     list_filter = ["plenary", "status"]
     search_fields = ["partner__name", "persons_present"]
@@ -431,7 +431,7 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Convocation)
-class ConvocationAdmin(SimpleHistoryAdmin):
+class ConvocationAdmin(AuditedAdmin):
     list_display = ["plenary", "kind", "sequence", "sent_at", "sent_by", "recipient_count"]
     list_filter = ["kind"]
     list_select_related = ["plenary", "sent_by"]
@@ -444,7 +444,7 @@ class ConvocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(AuditedAdmin):
     list_display = ["name", "adopted_at", "closed_at", "plenary"]
     list_filter = [("closed_at", admin.EmptyFieldListFilter)]
     search_fields = ["name"]

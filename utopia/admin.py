@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from partners.admin import AuditedAdmin
 from plenaries.models import Theme
 from utopia import needs, rgpd
 from utopia.models import DigestIssue, EmailPreferences, NeedReport
@@ -20,7 +20,7 @@ from workgroups.models import WorkingGroup
 User = get_user_model()
 
 
-class PersonalDataUserAdmin(SimpleHistoryAdmin, UserAdmin):
+class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name", "username"]
     ordering = ["email"]
@@ -138,7 +138,7 @@ class NeedReportRoutingForm(forms.ModelForm):
 
 
 @admin.register(NeedReport)
-class NeedReportAdmin(SimpleHistoryAdmin):
+class NeedReportAdmin(AuditedAdmin):
     form = NeedReportRoutingForm
     list_display = ["__str__", "place", "created_at", "status", "routed_to", "handled_at"]
     list_filter = ["status", "routed_group", "routed_theme", "created_at"]

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "utopia.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "utopia.sessions.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,7 +201,10 @@ UTOPIA_INVITATION_MAX_AGE = 60 * 60 * 24 * 14
 # The yearly "is your page still accurate?" link (`manage.py request_partner_confirmations`).
 UTOPIA_CONFIRMATION_LINK_MAX_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
+# The age counts from the last activity (inactivity expiry): utopia.sessions saves the session
+# again when its last save is older than this, rather than on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+UTOPIA_SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from partners.admin import AuditedAdmin
 from workgroups import services
 from workgroups.models import (
     Candidate,
@@ -61,7 +61,7 @@ class PilotTermInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SimpleHistoryAdmin):
+class WorkingGroupAdmin(AuditedAdmin):
     list_display = ["name", "theme", "status", "created_at_plenary"]
     list_filter = ["status", "theme"]
     search_fields = ["name", "mission"]
@@ -82,7 +82,7 @@ class WorkingGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(SimpleHistoryAdmin):
+class GroupMembershipAdmin(AuditedAdmin):
     list_display = ["partner", "group", "role", "status", "joined_on", "left_on"]
     list_filter = ["status", "role", "group"]
     search_fields = ["partner__name", "group__name"]
@@ -120,14 +120,14 @@ class GroupMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(SimpleHistoryAdmin):
+class RepresentativeAdmin(AuditedAdmin):
     list_display = ["__str__", "seat"]
     search_fields = ["membership__user__email", "seat__partner__name", "seat__group__name"]
     autocomplete_fields = ["seat", "membership"]
 
 
 @admin.register(PilotTerm)
-class PilotTermAdmin(SimpleHistoryAdmin):
+class PilotTermAdmin(AuditedAdmin):
     list_display = ["user", "group", "partner", "started_on", "ended_on", "source"]
     list_filter = ["source", "group"]
     readonly_fields = ["election", "recorded_by", "recorded_at"]
@@ -166,7 +166,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(SimpleHistoryAdmin):
+class ElectionAdmin(AuditedAdmin):
     list_display = ["group", "opens_at", "closes_at", "closed_at", "winner"]
     list_filter = ["group"]
     inlines = [CandidateInline, ParticipationInline]
@@ -207,14 +207,14 @@ class ElectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(AuditedAdmin):
     list_display = ["group", "starts_at", "place"]
     list_filter = ["group"]
     date_hierarchy = "starts_at"
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(AuditedAdmin):
     list_display = ["title", "group", "content_type", "size", "uploaded_at"]
     list_filter = ["group"]
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -225,14 +225,14 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Need)
-class NeedAdmin(SimpleHistoryAdmin):
+class NeedAdmin(AuditedAdmin):
     list_display = ["title", "group", "status", "created_at"]
     list_filter = ["status", "group"]
     search_fields = ["title", "description"]
 
 
 @admin.register(CoordinatedProject)
-class CoordinatedProjectAdmin(SimpleHistoryAdmin):
+class CoordinatedProjectAdmin(AuditedAdmin):
     list_display = ["title", "group", "lead_partner", "status", "is_public"]
     list_filter = ["status", "is_public", "group"]
     search_fields = ["title", "description"]
@@ -247,7 +247,7 @@ class ExpertiseMessageInline(admin.StackedInline):
 
 
 @admin.register(ExpertiseRequest)
-class ExpertiseRequestAdmin(SimpleHistoryAdmin):
+class ExpertiseRequestAdmin(AuditedAdmin):
     list_display = ["subject", "group", "partner", "status", "created_at"]
     list_filter = ["status", "group"]
     inlines = [ExpertiseMessageInline]

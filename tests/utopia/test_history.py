@@ -121,3 +121,22 @@ def test_deleting_keeps_a_record_of_who_deleted(client, staff, partner):
     assert record.history_type == "-"
     assert record.history_user == staff
     assert Partner.history.filter(id=partner.pk).exists()
+
+
+def test_staff_cannot_restore_an_old_version_behind_the_services(client, staff):
+    """Reverting would reopen a closed election or undo a convocation: the history is read-only."""
+    from django.utils import timezone
+
+    from tests.factories import ElectionFactory
+
+    election = ElectionFactory()
+    first = election.history.earliest()
+    election.closed_at = timezone.now()
+    election.save()
+    client.force_login(staff)
+    url = f"/admin/workgroups/election/{election.pk}/history/{first.history_id}/"
+    page = client.get(url)
+    assert page.status_code == 200  # an old version can be read
+    assert client.post(url, {}).status_code == 403
+    election.refresh_from_db()
+    assert election.closed_at is not None

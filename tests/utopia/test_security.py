@@ -107,9 +107,50 @@ def test_members_have_no_second_factor_page(client, member):
     assert client.get("/compte/double-authentification/").status_code == 404
 
 
-def test_sessions_expire_after_inactivity():
+def _stored_session(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_sessions_expire_after_inactivity(client, member):
+    import datetime
+
+    from django.utils import timezone
+
+    from utopia.sessions import LAST_REFRESH_KEY
+
     assert settings.SESSION_COOKIE_AGE <= 4 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # the age counts from the last request
+    client.force_login(member)
+    assert client.get("/mon-espace/").status_code == 200
+    refreshed = _stored_session(client).expire_date
+
+    # Activity: once the last save is older than the refresh interval, the expiry moves on.
+    session = client.session
+    session[LAST_REFRESH_KEY] -= settings.UTOPIA_SESSION_REFRESH_SECONDS + 1
+    session.save()
+    Session = type(_stored_session(client))
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=refreshed - datetime.timedelta(minutes=30)
+    )
+    assert client.get("/mon-espace/").status_code == 200
+    assert _stored_session(client).expire_date > refreshed - datetime.timedelta(minutes=1)
+
+    # Inactivity: past SESSION_COOKIE_AGE since the last save, the member is logged out.
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.get("/mon-espace/")
+    assert response.status_code == 302
+    assert "/compte/connexion/" in response["Location"]
+
+
+def test_session_is_not_written_on_every_request(client, member, django_assert_num_queries):
+    client.force_login(member)
+    client.get("/compte/preferences/")  # first page: the session is saved with its refresh time
+    # session, user, preferences: no UPDATE of the session within the refresh interval
+    with django_assert_num_queries(3):
+        assert client.get("/compte/preferences/").status_code == 200
 
 
 def test_common_passwords_are_refused():
