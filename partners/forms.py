@@ -3,6 +3,9 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -248,6 +251,40 @@ class FrenchDateTimeInput(forms.DateTimeInput):
         )
 
 
+class LongSelectMultiple(forms.SelectMultiple):
+    """A multiple select whose options are written in Python, not one template each.
+
+    The list of co-organisers offers the whole network: with a thousand partners, Django's
+    per-option template rendering alone took most of a second.
+    """
+
+    def __init__(self, attrs=None, *, label_field="name"):
+        super().__init__(attrs)
+        self.label_field = label_field
+
+    def _pairs(self):
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            return [(key, label) for key, label in self.choices if key != ""]
+        # Two columns rather than a model instance per option.
+        return queryset.values_list("pk", self.label_field)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(item) for item in self.format_value(value)}
+        options = "\n".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self._pairs()
+        )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}" multiple{}>\n{}\n</select>',
+            name,
+            flatatt(final_attrs),
+            mark_safe(options),  # each key and label escaped above
+        )
+
+
 class AccessibilitySelect(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
@@ -312,7 +349,7 @@ class ActionForm(forms.ModelForm):
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8}),
             "fields_of_action": forms.CheckboxSelectMultiple,
-            "co_organisers": forms.SelectMultiple(attrs={"size": 8}),
+            "co_organisers": LongSelectMultiple(attrs={"size": 8}),
         }
         help_texts = {
             "slug": _(

@@ -280,3 +280,18 @@ def test_action_preview_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = client.get(action.get_manage_url())
     assert response.status_code == 200
+
+
+def test_co_organiser_list_escapes_names_and_keeps_the_choice_after_an_error(member, partner):
+    from partners.forms import ActionForm
+    from tests.factories import PartnerFactory
+
+    hostile = PartnerFactory(name='<script>alert("x")</script> & Cie')
+    other = PartnerFactory(name="Maison des solidarités")
+    form = ActionForm(data={"co_organisers": [str(hostile.pk)]}, user=member)
+    assert not form.is_valid()
+    html = str(form["co_organisers"])
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html and "&amp; Cie" in html
+    assert f'<option value="{hostile.pk}" selected>' in html
+    assert f'<option value="{other.pk}">Maison des solidarités</option>' in html
