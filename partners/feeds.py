@@ -19,7 +19,9 @@ from partners.filters import ActionFilter
 from partners.models import Action
 
 FEED_SIZE = 50
-CALENDAR_SIZE = 500
+# The next 150 dated actions (filters narrow it): a calendar client refreshes the file often,
+# and 500 events made it 300 kB long to build.
+CALENDAR_SIZE = 150
 
 
 def filtered_actions(request):

@@ -6,6 +6,7 @@ from partners.models import Action, Partner
 class PartnerSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.6
+    limit = 1000
 
     def items(self):
         return Partner.objects.active().only("slug", "updated_at").order_by("name")
@@ -19,6 +20,7 @@ class ActionSitemap(Sitemap):
 
     changefreq = "weekly"
     priority = 0.5
+    limit = 1000
 
     def items(self):
         return Action.objects.published().only("slug", "updated_at").order_by("-published_at", "pk")

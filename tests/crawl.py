@@ -41,6 +41,19 @@ def route_key(path: str) -> str:
     return route + ("?" + "&".join(names) if names else "")
 
 
+def sitemap_text(client) -> str:
+    """The XML of /sitemap.xml, an index, followed by every section file and page it lists."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    parts = [index.content.decode()]
+    for loc in LOC.findall(parts[0]):
+        if ".xml" in loc:
+            section = client.get(loc.replace("http://testserver", ""))
+            assert section.status_code == 200, loc
+            parts.append(section.content.decode())
+    return "\n".join(parts)
+
+
 def crawl(client, start=("/",), limit=400, keep_query=True, key=None):
     """Yield (path, response) for every page reachable from `start`, at most `limit`.
 
@@ -48,9 +61,8 @@ def crawl(client, start=("/",), limit=400, keep_query=True, key=None):
     query parameters); `route_key` keeps one page per URL pattern."""
     seen: set[str] = set()
     queue = deque(start)
-    sitemap = client.get("/sitemap.xml")
-    if sitemap.status_code == 200:
-        for loc in LOC.findall(sitemap.content.decode()):
+    for loc in LOC.findall(sitemap_text(client)):
+        if ".xml" not in loc:
             queue.append(urlsplit(loc).path)
     while queue and len(seen) < limit:
         path = queue.popleft()

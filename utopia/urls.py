@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from partners.views import invitation_accept
@@ -73,11 +73,19 @@ site_patterns = [
     path("signaler-un-besoin/", views.need_report, name="need_report"),
     path("signaler-un-besoin/merci/", views.need_report_thanks, name="need_report_thanks"),
     path("plan-du-site/", views.page("utopia/site_map.html"), name="site_map"),
+    # An index of one file per section, each cut in pages (Sitemap.limit): on a large network
+    # no single response lists every action.
     path(
         "sitemap.xml",
-        sitemap,
-        {"sitemaps": sections.sitemaps()},
+        sitemap_views.index,
+        {"sitemaps": sections.sitemaps(), "sitemap_url_name": "sitemap_section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sections.sitemaps()},
+        name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sante/", views.health, name="health"),

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from partners.models import Action
+from tests.crawl import sitemap_text
 from tests.factories import ActionFactory, FieldOfActionFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +222,7 @@ def test_home_page_shows_what_is_coming(client, showcase):
 
 
 def test_sitemap_lists_published_actions_only(client, showcase):
-    content = client.get("/sitemap.xml").content.decode()
+    content = sitemap_text(client)
     assert "/actions/petit-dejeuner-solidaire/" in content
     assert "/actions/braderie-passee/" in content
     assert "secret" not in content

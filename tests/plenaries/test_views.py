@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from plenaries.models import Plenary, Registration
+from tests.crawl import sitemap_text
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -338,7 +339,7 @@ def test_member_space_shows_the_partners_participation_rate(
 
 def test_sitemap_lists_announced_plenaries(client, convened_plenary):
     PlenaryFactory(date=datetime.date(2030, 3, 1), status=Plenary.Status.PREPARATION)
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap_text(client)
     assert convened_plenary.get_absolute_url() in xml
     assert "/plenieres/2030-s1/" not in xml
 

@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import clear_url_caches, reverse
 
+from tests.crawl import sitemap_text
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
@@ -120,7 +122,7 @@ def test_robots_and_sitemap(client, partner):
     robots = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in robots
     assert "Sitemap: http://testserver/sitemap.xml" in robots
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     assert f"/partenaires/{partner.slug}/" in sitemap
 
 

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tests.crawl import sitemap_text
 from tests.factories import ElectionFactory
 from workgroups.models import Election, PilotTerm, WorkingGroup
 
@@ -28,7 +29,7 @@ def test_the_sitemap_lists_active_groups_only(client, group):
         status="closed",
         closed_on="2020-01-01",
     )
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     assert f"/groupes/{group.slug}/" in sitemap and f"/groupes/{closed.slug}/" not in sitemap
 
 
