@@ -602,6 +602,10 @@ def _slug(obj) -> dict:
     return {"slug": obj.slug}
 
 
+def _plenary_kwargs(plenary) -> dict:
+    return {"year": plenary.year, "semester": plenary.semester}
+
+
 def _object_kwargs(obj) -> dict:
     return {"slug": obj.slug} if getattr(obj, "slug", "") else {"pk": obj.pk}
 
@@ -631,12 +635,12 @@ PAGE_SPECS = [
         lambda p: _object_kwargs(p.action()),
     ),
     PageSpec("Plénières", PUBLIC, ("plenaries:list",)),
-    PageSpec("Une plénière", PUBLIC, ("plenaries:detail",), lambda p: _object_kwargs(p.plenary())),
+    PageSpec("Une plénière", PUBLIC, ("plenaries:detail",), lambda p: _plenary_kwargs(p.plenary())),
     PageSpec("Groupes de travail", PUBLIC, ("workgroups:list",)),
     PageSpec("Un groupe de travail", PUBLIC, ("workgroups:detail",), lambda p: _slug(p.group())),
     PageSpec("Flux des actions", PUBLIC, ("partners:action_feed", "actions:feed")),
     PageSpec("Agenda des actions (iCal)", PUBLIC, ("partners:action_ical", "actions:ical")),
-    PageSpec("Agenda des plénières (iCal)", PUBLIC, ("plenaries:ical", "plenaries:feed")),
+    PageSpec("Agenda des plénières (iCal)", PUBLIC, ("plenaries:calendar", "plenaries:ical")),
     PageSpec("Plan du site XML", PUBLIC, ("sitemap",)),
     PageSpec("Mon espace", MEMBER, ("member_space",)),
     PageSpec(

@@ -8,7 +8,7 @@ Three rules keep it correct:
   and only responses that set no cookie and used no CSRF token are stored, so one person's page
   (or form token) is never served to another;
 - every write to the network's data (any model of partners, plenaries, workgroups) bumps a
-  version number that is part of every key, so a change shows at once;
+  version number that every stored page carries, so a change shows at once;
 - entries also expire after UTOPIA_PAGE_CACHE_SECONDS, which bounds what time alone changes
   (an event that has just passed).
 """
@@ -45,17 +45,21 @@ class AnonymousPageCacheMiddleware:
         seconds = settings.UTOPIA_PAGE_CACHE_SECONDS
         if not seconds or not self._cacheable_request(request):
             return self.get_response(request)
+        # One round trip to the cache: the version and the page, which carries the version it
+        # was rendered at; a page from an older version is a miss.
         key = self._key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or current_version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
         response = self.get_response(request)
         if self._cacheable_response(request, response):
             patch_vary_headers(response, ["Cookie"])
             response.headers.setdefault("Cache-Control", "max-age=0, must-revalidate")
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(key, response, seconds)
+            cache.set(key, (version, response), seconds)
         return response
 
     @staticmethod
@@ -80,4 +84,4 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _key(request) -> str:
-        return f"utopia:page:{current_version()}:{request.method}:{request.get_host()}:{request.get_full_path()}"
+        return f"utopia:page:{request.method}:{request.get_host()}:{request.get_full_path()}"
