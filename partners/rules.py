@@ -6,19 +6,28 @@ import rules
 from partners.models import Membership
 
 
-def member_partner_ids(user) -> frozenset[int]:
-    """Partners the user belongs to, read once per request (cached on the user object)."""
+def member_memberships(user) -> list[Membership]:
+    """The user's memberships of active partners, with the partner, by partner name: read once
+    per request (cached on the user object) and shared by the permission checks and the blocks
+    of "Mon espace"."""
     if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_utopia_partner_roles", None)
+        return []
+    cached = getattr(user, "_utopia_memberships", None)
     if cached is None:
-        cached = dict(
-            Membership.objects.filter(user=user, partner__is_active=True).values_list(
-                "partner_id", "role"
-            )
+        cached = list(
+            Membership.objects.filter(user=user, partner__is_active=True)
+            .select_related("partner")
+            .order_by("partner__name")
         )
-        user._utopia_partner_roles = cached
-    return frozenset(cached)
+        user._utopia_memberships = cached
+        user._utopia_partner_roles = {seat.partner_id: seat.role for seat in cached}
+    return cached
+
+
+def member_partner_ids(user) -> frozenset[int]:
+    """Partners the user belongs to, read once per request."""
+    member_memberships(user)
+    return frozenset(getattr(user, "_utopia_partner_roles", {}))
 
 
 def managed_partner_ids(user) -> frozenset[int]:

@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Q
 
-from partners.models import Action, Charter, Membership, Partner
-from partners.rules import member_partner_ids
+from partners.models import Action, Charter, Partner
+from partners.rules import member_memberships, member_partner_ids
 from partners.sitemaps import ActionSitemap, PartnerSitemap
 
 HOME_ACTIONS = 3
@@ -30,11 +30,7 @@ def home_context(request) -> dict:
 
 
 def member_space_context(request) -> dict:
-    memberships = (
-        Membership.objects.filter(user=request.user, partner__is_active=True)
-        .select_related("partner")
-        .order_by("partner__name")
-    )
+    memberships = member_memberships(request.user)
     mine = member_partner_ids(request.user)
     recent_actions = (
         Action.objects.filter(partner_id__in=mine)

@@ -1,7 +1,6 @@
 """The plenaries app's blocks on the home page and in "Mon espace" (see utopia/sections.py)."""
 
-from partners.models import Partner
-from partners.rules import member_partner_ids
+from partners.rules import member_memberships, member_partner_ids
 from plenaries.models import Plenary, Registration, Theme
 from plenaries.services import participation_rates
 from plenaries.sitemaps import PlenaryListSitemap, PlenarySitemap
@@ -17,11 +16,10 @@ def home_context(request) -> dict:
 
 def member_space_context(request) -> dict:
     partner_ids = member_partner_ids(request.user)
-    partners = list(
-        Partner.objects.filter(pk__in=partner_ids).order_by("name").only("name", "slug")
-    )
+    partners = [membership.partner for membership in member_memberships(request.user)]
     rates = participation_rates(partner_ids)
-    plenary = next_plenary()
+    # The block names the next plenary and links to it; its agenda is on the plenary's page.
+    plenary = Plenary.objects.announced().upcoming().first()
     answers = {}
     if plenary is not None and plenary.status == Plenary.Status.CONVENED:
         answers = {

@@ -1,7 +1,7 @@
 """The working groups' blocks on the home page, in "Mon espace", on a partner's page (wired by
 settings.UTOPIA_PARTNER_PAGE_SECTIONS) and in the sitemap (see utopia/sections.py)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -29,14 +29,18 @@ def home_context(request) -> dict:
 
 def member_space_context(request) -> dict:
     partner_ids = member_partner_ids(request.user)
-    seats = (
+    # Whether the user pilots the group comes with each seat: a pilot is one of its members.
+    seats = list(
         GroupMembership.objects.filter(partner_id__in=partner_ids, status__in=["pending", "active"])
+        .annotate(
+            user_pilots=Exists(
+                PilotTerm.objects.current().filter(user=request.user, group=OuterRef("group"))
+            )
+        )
         .select_related("group", "partner")
         .order_by("group__name", "partner__name")
     )
-    piloted = set(
-        PilotTerm.objects.current().filter(user=request.user).values_list("group_id", flat=True)
-    )
+    piloted = {seat.group_id for seat in seats if seat.user_pilots}
     now = timezone.now()
     elections = (
         Election.objects.running()

@@ -1,12 +1,13 @@
 """What every page of a group space shares: the group from the URL, the permission check
 (anonymous -> login, outside the group -> 404), the space's navigation."""
 
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partners.permissions import ScopedPermissionRequiredMixin
-from workgroups.models import WorkingGroup
+from workgroups.models import PilotTerm, WorkingGroup
 
 SPACE_SECTIONS = [
     ("overview", "workgroups:space", _("Vue d'ensemble")),
@@ -22,11 +23,22 @@ SPACE_SECTIONS = [
 
 
 class GroupMixin:
+    def get_group_queryset(self):
+        return WorkingGroup.objects.select_related("theme").annotate(
+            current_pilot_user_id=Subquery(
+                PilotTerm.objects.current()
+                .filter(group=OuterRef("pk"))
+                .order_by("-started_on")
+                .values("user_id")[:1]
+            )
+        )
+
     @cached_property
     def group(self):
-        return get_object_or_404(
-            WorkingGroup.objects.select_related("theme"), slug=self.kwargs["slug"]
-        )
+        group = get_object_or_404(self.get_group_queryset(), slug=self.kwargs["slug"])
+        # Read with the group: the permission checks ask for it (workgroups.rules).
+        group._current_pilot_id = group.current_pilot_user_id
+        return group
 
 
 class SpaceMixin(ScopedPermissionRequiredMixin, GroupMixin):

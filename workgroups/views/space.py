@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -31,6 +32,7 @@ from workgroups.forms import (
 from workgroups.models import (
     GroupMembership,
     Meeting,
+    Need,
     NotificationSetting,
     Reply,
     Representative,
@@ -45,15 +47,38 @@ def _form_error(form, error: ValidationError):
     return form
 
 
+def _count(queryset):
+    """A correlated COUNT of `queryset` (filtered on OuterRef("pk")), 0 when empty."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("group").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+    )
+
+
 class SpaceView(SpaceMixin, TemplateView):
     template_name = "workgroups/workinggroup_space.html"
     page_title = gettext_lazy("Espace du groupe")
+
+    def get_group_queryset(self):
+        # The two figures of the overview come with the group rather than as queries of their own.
+        return (
+            super()
+            .get_group_queryset()
+            .annotate(
+                pending_request_count=_count(
+                    GroupMembership.objects.pending().filter(group=OuterRef("pk"))
+                ),
+                open_need_count=_count(
+                    Need.objects.filter(group=OuterRef("pk"), status__in=["open", "in_progress"])
+                ),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         group = self.group
         context.update(
-            pending_requests=group.memberships.pending().count() if context["can_manage"] else 0,
+            pending_requests=group.pending_request_count if context["can_manage"] else 0,
             running_election=group.elections.running().first(),
             upcoming_meetings=group.meetings.filter(starts_at__gte=timezone.now()).order_by(
                 "starts_at"
@@ -62,7 +87,7 @@ class SpaceView(SpaceMixin, TemplateView):
             topics=group.topics.annotate(reply_count=Count("replies")).order_by(
                 "-last_activity_at"
             )[:5],
-            open_needs=group.needs.filter(status__in=["open", "in_progress"]).count(),
+            open_needs=group.open_need_count,
         )
         return context
 
