@@ -79,3 +79,33 @@ def test_private_areas_are_never_cached(client, staff, settings):
     for path in request_paths:
         request = RequestFactory().get(path)
         assert not AnonymousPageCacheMiddleware._cacheable_request(request), path
+
+
+def test_member_space_blocks_are_kept_per_user_until_a_write(
+    client, member, other_member, partner, django_assert_num_queries
+):
+    from django.test import Client
+
+    from tests.factories import ActionFactory
+
+    import re
+
+    def page(response):  # without the logout form's token, masked anew on every response
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+    client.force_login(member)
+    first = page(client.get("/mon-espace/"))
+    assert partner.name in first
+    # Kept: the session and the user, nothing else.
+    with django_assert_num_queries(2):
+        assert page(client.get("/mon-espace/")) == first
+
+    # Another member never gets the first one's blocks.
+    other = Client()
+    other.force_login(other_member)
+    theirs = other.get("/mon-espace/").content.decode()
+    assert partner.name not in theirs
+
+    # A write to the network's data shows at once.
+    ActionFactory(partner=partner, title="Permanence juridique gratuite")
+    assert "Permanence juridique gratuite" in client.get("/mon-espace/").content.decode()
