@@ -59,6 +59,8 @@ class AnonymousPageCacheMiddleware:
             response.headers.setdefault("Cache-Control", "max-age=0, must-revalidate")
             if hasattr(response, "render") and callable(response.render):
                 response.render()
+            # One chunk: a feed written piece by piece would go out as hundreds of small writes.
+            response.content = response.content
             cache.set(key, (version, response), seconds)
         return response
 

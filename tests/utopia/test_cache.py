@@ -109,3 +109,16 @@ def test_member_space_blocks_are_kept_per_user_until_a_write(
     # A write to the network's data shows at once.
     ActionFactory(partner=partner, title="Permanence juridique gratuite")
     assert "Permanence juridique gratuite" in client.get("/mon-espace/").content.decode()
+
+
+def test_feeds_are_stored_in_one_chunk(client, partner):
+    """A feed is written piece by piece; served in pieces from the cache, each hit cost
+    hundreds of small writes to the socket (20 ms instead of 2 in the benchmark)."""
+    from tests.factories import ActionFactory
+
+    for _ in range(3):
+        ActionFactory(partner=partner, status="published")
+    client.get("/actions/flux/")
+    cached = client.get("/actions/flux/")
+    assert cached.status_code == 200
+    assert len(cached._container) == 1
