@@ -84,11 +84,11 @@ def test_private_areas_are_never_cached(client, staff, settings):
 def test_member_space_blocks_are_kept_per_user_until_a_write(
     client, member, other_member, partner, django_assert_num_queries
 ):
+    import re
+
     from django.test import Client
 
     from tests.factories import ActionFactory
-
-    import re
 
     def page(response):  # without the logout form's token, masked anew on every response
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
