@@ -1023,20 +1023,28 @@ class Benchmark:
             f"Mémoire : {options.memory_requests} requêtes sur les {len(pages)} pages, "
             f"RSS des workers avant et après"
         )
-        result = run_wrk(
-            self.wrk,
-            self.server.base_url + "/",
-            seconds=600,
-            connections=options.connections,
-            threads=options.wrk_threads,
-            script=script,
-            args=[str(per_thread), self.cookie, *paths],
-        )
+        # wrk runs for its whole duration even once the script stops its threads, and the
+        # connections it leaves open would hold gunicorn's sync workers until their timeout:
+        # short runs, each closing its connections, until the count is reached.
+        requests = errors = 0
+        deadline = time.monotonic() + 600
+        while requests < options.memory_requests and time.monotonic() < deadline:
+            result = run_wrk(
+                self.wrk,
+                self.server.base_url + "/",
+                seconds=5,
+                connections=options.connections,
+                threads=options.wrk_threads,
+                script=script,
+                args=[str(per_thread), self.cookie, *paths],
+            )
+            requests += result.requests
+            errors += result.errors
         after_pids = self.server.worker_pids()
         after = {pid: Server.rss_kib(pid) for pid in after_pids}
         return {
-            "requests": result.requests,
-            "errors": result.errors,
+            "requests": requests,
+            "errors": errors,
             "before": before,
             "after": after,
             "same_workers": before_pids == after_pids,
