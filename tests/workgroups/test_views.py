@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import office_files
 from tests.factories import (
     CoordinatedProjectFactory,
     GroupMembershipFactory,
@@ -221,6 +222,76 @@ def test_an_office_document_is_recognised_from_its_content(client, group, seat, 
     )
     document = Document.objects.get()
     assert document.extension == "docx"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extension", "content_type"),
+    [
+        ("cr.doc", office_files.word_97(), "doc", "application/msword"),
+        ("budget.doc", office_files.excel_97(), "xls", "application/vnd.ms-excel"),
+    ],
+    ids=["word-97", "excel-97-named-doc"],
+)
+def test_a_legacy_office_document_is_recognised_from_its_main_stream(
+    client, group, seat, member, name, content, extension, content_type
+):
+    client.force_login(member)
+    assert upload(client, group, name, content, "application/octet-stream").status_code == 302
+    document = Document.objects.get()
+    assert document.extension == extension and document.content_type == content_type
+
+
+@pytest.mark.parametrize("name", ["rapport.pdf", "rapport.doc"])
+def test_an_installer_renamed_pdf_or_doc_is_refused_despite_its_ole2_magic(
+    client, group, seat, member, name
+):
+    content = office_files.msi_installer()
+    assert content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    client.force_login(member)
+    response = upload(client, group, name, content)
+    assert response.status_code == 200
+    assert "ni un document Word, ni un classeur Excel" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        office_files.OLE2_MAGIC + b"\x00" * 600,  # the magic bytes and nothing behind them
+        office_files.word_97()[:700],  # the directory cut off
+    ],
+    ids=["magic-only", "truncated"],
+)
+def test_a_broken_ole2_container_is_refused(client, group, seat, member, content):
+    client.force_login(member)
+    response = upload(client, group, "cr.doc", content)
+    assert "endommagé ou illisible" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("notes.docx", office_files.ooxml(["word/document.xml", "word/vbaProject.bin"])),
+        (
+            "notes.docx",
+            office_files.ooxml(
+                ["word/document.xml"],
+                '<Types><Override PartName="/word/document.xml" ContentType="application/'
+                'vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+            ),
+        ),
+        ("budget.xlsx", office_files.ooxml(["xl/workbook.xml", "xl/vbaProject.bin"])),
+        ("cr.doc", office_files.word_97_with_macros()),
+    ],
+    ids=["docx-with-vba-project", "docm-content-type", "xlsm", "word-97-macros"],
+)
+def test_a_document_carrying_macros_is_refused(client, group, seat, member, name, content):
+    client.force_login(member)
+    response = upload(client, group, name, content, "application/octet-stream")
+    assert response.status_code == 200
+    assert "contient des macros" in response.content.decode()
+    assert not Document.objects.exists()
 
 
 # --- Discussions -----------------------------------------------------------------------------
