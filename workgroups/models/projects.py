@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .group import WorkingGroup
 
@@ -133,7 +134,9 @@ class ExpertiseRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("En attente de réponse")
         ANSWERED = "answered", _("Répondue")
-        CLOSED = "closed", _("Close")
+        # With a context: Django's own French catalogue would turn the bare msgid "Close" into
+        # the verb "Fermer".
+        CLOSED = "closed", pgettext_lazy("statut d'un échange d'expertise", "Close")
 
     group = models.ForeignKey(
         WorkingGroup,
