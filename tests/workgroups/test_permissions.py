@@ -2,18 +2,38 @@
 partner, member of the network outside the group, pilot, expert, CCAS staff. Logged-out
 visitors go to the login page (302); anyone logged in outside an object's scope gets a 404."""
 
+from datetime import timedelta
+from types import SimpleNamespace
+
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.factories import (
     CoordinatedProjectFactory,
     ElectionFactory,
     GroupMembershipFactory,
     MeetingFactory,
+    MembershipFactory,
     NeedFactory,
+    RepresentativeFactory,
 )
 from workgroups import services
-from workgroups.models import Topic
+from workgroups.models import (
+    CoordinatedProject,
+    Document,
+    Election,
+    ExpertiseRequest,
+    GroupMembership,
+    Meeting,
+    Need,
+    NotificationSetting,
+    Representative,
+    Topic,
+    WorkingGroup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +169,290 @@ def test_posts_from_outside_the_group_are_404_and_change_nothing(client, group, 
     assert response.status_code == 404
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+# --- The same roles against every POST ----------------------------------------------------------
+#
+# Each row sets up what its URL needs, posts data that would succeed for someone allowed, and
+# reads back the state the POST would change. Outcomes, per role:
+#   DONE    302 to a page of the portal, and the state changed;
+#   LOGIN   302 to the login page, nothing changed;
+#   404     outside the object's scope, nothing changed;
+#   200     the form comes back with a French error, nothing changed;
+#   BACK    302 back to the election page with a French error message, nothing changed.
+
+DONE, LOGIN, BACK = "done", "login", "back"
+POST_SPACE = {
+    "anonymous": LOGIN,
+    "member": DONE,
+    "other_member": 404,
+    "pilot": DONE,
+    "expert": DONE,
+    "staff": DONE,
+}
+POST_MANAGE = {**POST_SPACE, "member": 404, "expert": 404}
+POST_SEAT = {**POST_MANAGE, "member": DONE, "pilot": 404}  # the partner's own members and staff
+POST_STAFF_ONLY = {**POST_MANAGE, "pilot": 404}
+# Only a representative of the partner named in the form acts for it; the others are sent back.
+POST_FOR_PARTNER = {**POST_SPACE, "pilot": BACK, "expert": BACK, "staff": BACK}
+
+
+def _today():
+    return timezone.localdate().isoformat()
+
+
+def _local(delta):
+    return (timezone.localtime() + delta).strftime("%Y-%m-%dT%H:%M")
+
+
+def join_request(c):
+    url = f"/groupes/{c.group.slug}/rejoindre/"
+    data = {"partner": c.other_partner.pk, "motivation": "Nous logeons des familles."}
+    return url, data, lambda: c.group.memberships.filter(partner=c.other_partner).exists()
+
+
+def membership_decision(c):
+    pending = GroupMembershipFactory(group=c.group, status="pending", joined_on=None)
+    url = f"/groupes/{c.group.slug}/espace/membres/{pending.pk}/decision/"
+    return url, {"decision": "accept"}, lambda: GroupMembership.objects.get(pk=pending.pk).status
+
+
+def membership_leave(c):
+    url = f"/groupes/{c.group.slug}/espace/membres/{c.seat.pk}/depart/"
+    data = {"left_on": _today(), "reason": "Fin d'activité"}
+    return url, data, lambda: GroupMembership.objects.get(pk=c.seat.pk).status
+
+
+def representative_add(c):
+    colleague = MembershipFactory(partner=c.partner)
+    url = f"/groupes/{c.group.slug}/espace/membres/{c.seat.pk}/representants/"
+    return url, {"membership": colleague.pk}, lambda: c.seat.representatives.count()
+
+
+def representative_remove(c):
+    colleague = RepresentativeFactory(seat=c.seat, membership=MembershipFactory(partner=c.partner))
+    url = (
+        f"/groupes/{c.group.slug}/espace/membres/{c.seat.pk}/representants/{colleague.pk}/retirer/"
+    )
+    return url, {}, lambda: Representative.objects.filter(pk=colleague.pk).exists()
+
+
+def organisation(c):
+    url = f"/groupes/{c.group.slug}/espace/organisation/"
+    data = {"meeting_rhythm": "Un mardi par mois", "decision_making": "Consensus", "roles": "-"}
+    return url, data, lambda: WorkingGroup.objects.get(pk=c.group.pk).meeting_rhythm
+
+
+def meeting_create(c):
+    url = f"/groupes/{c.group.slug}/espace/reunions/nouvelle/"
+    data = {"starts_at": _local(timedelta(days=20)), "place": "CCAS", "agenda": "Bilan"}
+    return url, data, lambda: c.group.meetings.count()
+
+
+def meeting_update(c):
+    meeting = MeetingFactory(group=c.group)
+    url = f"/groupes/{c.group.slug}/espace/reunions/{meeting.pk}/modifier/"
+    data = {"starts_at": _local(timedelta(days=20)), "place": "Mairie", "agenda": "Bilan"}
+    return url, data, lambda: Meeting.objects.get(pk=meeting.pk).place
+
+
+def document_upload(c):
+    url = f"/groupes/{c.group.slug}/espace/documents/deposer/"
+    pdf = SimpleUploadedFile("cr.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return url, {"title": "Compte rendu", "file": pdf}, lambda: Document.objects.count()
+
+
+def topic_create(c):
+    url = f"/groupes/{c.group.slug}/espace/discussions/nouvelle/"
+    return url, {"title": "Hiver", "body": "Des places ?"}, lambda: Topic.objects.count()
+
+
+def topic_reply(c):
+    topic = Topic.objects.create(group=c.group, title="Hiver", body="Des places ?", author=c.member)
+    url = f"/groupes/{c.group.slug}/espace/discussions/{topic.pk}/"
+    return url, {"body": "Dix chez nous."}, lambda: topic.replies.count()
+
+
+def notifications(c):
+    url = f"/groupes/{c.group.slug}/espace/discussions/courriels/"
+    return url, {}, lambda: NotificationSetting.objects.filter(email_on_discussion=False).count()
+
+
+def election_open(c):
+    url = f"/groupes/{c.group.slug}/espace/pilote/election/"
+    data = {
+        "opens_at": _local(timedelta(0)),
+        "closes_at": _local(timedelta(days=14)),
+        "term_starts_on": (timezone.localdate() + timedelta(days=15)).isoformat(),
+        "tie_rule": "seniority",
+    }
+    return url, data, lambda: c.group.elections.count()
+
+
+def pilot_designate(c):
+    url = f"/groupes/{c.group.slug}/espace/pilote/designation/"
+    data = {
+        "representative": f"{c.member.pk}-{c.partner.pk}",
+        "started_on": _today(),
+        "minutes_reference": "Compte rendu du 12 mars 2026, point 3",
+    }
+    return url, data, lambda: c.group.pilot_terms.count()
+
+
+def candidacy(c):
+    election = ElectionFactory(group=c.group)
+    url = f"/groupes/{c.group.slug}/espace/pilote/elections/{election.pk}/candidature/"
+    return url, {"partner": c.partner.pk}, lambda: election.candidates.count()
+
+
+def vote(c):
+    election = ElectionFactory(group=c.group)
+    candidate = services.candidacy_submit(election=election, user=c.pilot, partner=c.pilot_partner)
+    url = f"/groupes/{c.group.slug}/espace/pilote/elections/{election.pk}/vote/"
+    data = {"partner": c.partner.pk, "choice": str(candidate.pk)}
+    return url, data, lambda: (election.participations.count(), election.ballots.count())
+
+
+def election_close(c):
+    election = ElectionFactory(
+        group=c.group,
+        opens_at=timezone.now() - timedelta(days=8),
+        closes_at=timezone.now() - timedelta(hours=1),
+    )
+    url = f"/groupes/{c.group.slug}/espace/pilote/elections/{election.pk}/cloture/"
+    return url, {}, lambda: Election.objects.get(pk=election.pk).closed_at
+
+
+def need_create(c):
+    url = f"/groupes/{c.group.slug}/espace/besoins/nouveau/"
+    data = {"title": "Garde le samedi", "description": "Pas de solution.", "status": "open"}
+    return url, data, lambda: Need.objects.count()
+
+
+def need_update(c):
+    need = NeedFactory(group=c.group)
+    url = f"/groupes/{c.group.slug}/espace/besoins/{need.pk}/modifier/"
+    data = {"title": "Garde le dimanche", "description": "Pas de solution.", "status": "open"}
+    return url, data, lambda: Need.objects.get(pk=need.pk).title
+
+
+def project_create(c):
+    url = f"/groupes/{c.group.slug}/espace/projets/nouveau/"
+    data = {"title": "Samedis", "description": "Garde", "lead_partner": c.partner.pk}
+    return url, {**data, "status": "idea"}, lambda: CoordinatedProject.objects.count()
+
+
+def project_update(c):
+    project = CoordinatedProjectFactory(group=c.group, lead_partner=c.partner)
+    url = f"/groupes/{c.group.slug}/espace/projets/{project.pk}/modifier/"
+    data = {"title": "Dimanches", "description": "Garde", "lead_partner": c.partner.pk}
+    return (
+        url,
+        {**data, "status": "running"},
+        lambda: CoordinatedProject.objects.get(pk=project.pk).title,
+    )
+
+
+def expertise_create(c):
+    url = f"/groupes/{c.group.slug}/espace/expertise/demander/"
+    data = {"partner": c.institution.pk, "subject": "Jeunes", "question": "Que proposer ?"}
+    return url, data, lambda: ExpertiseRequest.objects.count()
+
+
+def expertise_message(c):
+    expertise = services.expertise_request_create(
+        group=c.group, partner=c.institution, subject="Jeunes", question="?", by=c.member
+    )
+    return expertise.get_absolute_url(), {"body": "Réponse"}, lambda: expertise.messages.count()
+
+
+POST_MATRIX = [
+    (join_request, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "other_member": DONE}),
+    (membership_decision, POST_MANAGE),
+    (membership_leave, {**POST_MANAGE, "member": DONE}),
+    (representative_add, POST_SEAT),
+    (representative_remove, POST_SEAT),
+    (organisation, POST_MANAGE),
+    (meeting_create, POST_MANAGE),
+    (meeting_update, POST_MANAGE),
+    (document_upload, POST_SPACE),
+    (topic_create, POST_SPACE),
+    (topic_reply, POST_SPACE),
+    (notifications, POST_SPACE),
+    (election_open, POST_MANAGE),
+    (pilot_designate, POST_STAFF_ONLY),
+    (candidacy, POST_FOR_PARTNER),
+    (vote, POST_FOR_PARTNER),
+    (election_close, POST_MANAGE),
+    (need_create, POST_SPACE),
+    (need_update, POST_SPACE),
+    (project_create, POST_SPACE),
+    (project_update, POST_SPACE),
+    (expertise_create, POST_SPACE),
+    (expertise_message, POST_SPACE),
+]
+
+
+@pytest.fixture
+def context(group, seat, member, partner, pilot, pilot_partner, institution, other_partner, roles):
+    return SimpleNamespace(
+        group=group,
+        seat=seat,
+        member=member,
+        partner=partner,
+        pilot=pilot,
+        pilot_partner=pilot_partner,
+        institution=institution,
+        other_partner=other_partner,
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("setup", "expected"), POST_MATRIX, ids=[row[0].__name__ for row in POST_MATRIX]
+)
+def test_post_permission_matrix(client, roles, context, role, setup, expected):
+    url, data, state = setup(context)
+    before = state()
+    if roles[role] is not None:
+        client.force_login(roles[role])
+    response = client.post(url, data)
+    outcome = expected[role]
+    if outcome == DONE:
+        assert response.status_code == 302, (role, url, response.status_code)
+        assert "/compte/connexion/" not in response["Location"]
+        assert state() != before, (role, url, "nothing changed")
+        return
+    if outcome == LOGIN:
+        assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+    elif outcome == BACK:
+        assert response.status_code == 302 and "/pilote/elections/" in response["Location"]
+        assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    else:
+        assert response.status_code == outcome, (role, url, response.status_code)
+    assert state() == before, (role, url, "changed although refused")
+
+
+@pytest.mark.parametrize(
+    "setup", [membership_decision, representative_remove, vote, election_close]
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_one_shot_actions_refuse_get_and_change_nothing(client, roles, context, role, setup):
+    url, _data, state = setup(context)
+    before = state()
+    if roles[role] is not None:
+        client.force_login(roles[role])
+    assert client.get(url).status_code == 405
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("member", 405), ("other_member", 404), ("staff", 405)],
+)
+def test_a_candidacy_is_posted_only(client, roles, context, role, expected):
+    url, _data, state = candidacy(context)
+    if roles[role] is not None:
+        client.force_login(roles[role])
+    assert client.get(url).status_code == expected
+    assert state() == 0
