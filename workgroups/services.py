@@ -402,7 +402,26 @@ def electorate(election: Election):
 @transaction.atomic
 def ballot_cast(*, election: Election, partner: Partner, by, candidate: Candidate | None) -> None:
     """One secret ballot for `partner`, cast by one of its representatives. `candidate` None is
-    a blank vote. Returns nothing: not even the caller keeps the link."""
+    a blank vote. Returns nothing: not even the caller keeps the link.
+
+    What the secrecy guarantees, and what it does not. The Participation (who voted, for which
+    partner) and the Ballot (what was chosen) are written in one transaction, on purpose: apart,
+    a failure between the two would lose a vote or let a partner vote twice. Through the
+    application nothing ties them: no foreign key, no timestamp, random primary keys, no view,
+    export, admin screen or history row that shows both (tests/workgroups/test_elections.py).
+
+    Someone who can run SQL against the database, or read its files or backups, can still tie
+    them, because the storage engine keeps the order and the transaction of every write:
+    on PostgreSQL both rows carry the same `xmin` (the id of the transaction that wrote them, a
+    system column any account allowed to SELECT both tables can read) and sit in the same
+    physical order, which `pg_dump` preserves; on SQLite both tables keep a hidden `rowid` in
+    insertion order. Writing the two rows in separate transactions would not help (their ids
+    and positions would still follow each other), and shuffling the ballots again when the
+    election closes would only shorten the exposure: during the vote, and in old pages, WAL
+    and logs afterwards, the link remains. Hiding a vote from the people who run the database
+    takes a cryptographic voting scheme, which this portal does not claim to be: the secrecy is
+    towards members, pilots and CCAS staff using the portal and its back office, not towards
+    the database administrator (see README, Sécurité)."""
     election = _lock_running(election)
     now = timezone.now()
     if now < election.opens_at:

@@ -3,8 +3,9 @@
 Ballot secrecy: `Participation` says which partner voted (and who cast its ballot), `Ballot`
 says what was chosen. Nothing links them: a ballot has no voter, no partner, no timestamp, and a
 random primary key, so neither its fields nor its order can be matched to a participation
-(which has no timestamp and a random key either). What remains is the database's physical row
-order, visible only to whoever administers the database server itself.
+(which has no timestamp and a random key either) by anything the portal shows. What remains is
+below the application: the transaction id and physical order of the rows in the database,
+visible to anyone who can query it directly (see services.ballot_cast for what that means).
 """
 
 import uuid
