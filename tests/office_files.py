@@ -1,7 +1,7 @@
 """Office files for upload tests, made on the fly (nothing is downloaded, olefile is not needed).
 
-`compound_file` writes a minimal OLE2 compound file (version 3, 512-byte sectors): the header, one
-allocation-table sector, then the directory. Every stream is empty, which the format allows; the
+`compound_file` writes a minimal OLE2 compound file: the header, one allocation-table sector,
+then the directory. Every stream is empty, which the format allows; the
 upload check reads only the directory, so this is all it needs to see a real structure."""
 
 import io
@@ -9,13 +9,17 @@ import struct
 import zipfile
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-END_OF_CHAIN, FAT_SECTOR, FREE, NO_ENTRY = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF, 0xFFFFFFFF
+END_OF_CHAIN, FAT_SECTOR, DIFAT_SECTOR = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFC
+FREE = NO_ENTRY = 0xFFFFFFFF
 # CLSID of the root storage of a Windows Installer package, {000C1084-0000-0000-C000-000000000046}
 MSI_CLSID = bytes.fromhex("84100C0000000000C000000000000046")
 
 
-def compound_file(tree, root_clsid=bytes(16)) -> bytes:
-    """tree: a list of (name, children): children None for a stream, a list for a storage."""
+def compound_file(tree, root_clsid=bytes(16), version=3, fat_via_difat=False) -> bytes:
+    """tree: a list of (name, children): children None for a stream, a list for a storage.
+    version 4 has 4096-byte sectors; `fat_via_difat` lists the allocation table's sector in a
+    DIFAT sector, as files past about 7 MB do, instead of in the header."""
+    sector_size = 512 if version == 3 else 4096
     entries = [["Root Entry", 5, NO_ENTRY, root_clsid]]  # name, type, child, clsid
 
     def add(siblings):
@@ -43,20 +47,41 @@ def compound_file(tree, root_clsid=bytes(16)) -> bytes:
             + bytes(4 + 8 + 8)  # state bits, creation and modification times
             + struct.pack("<IQ", END_OF_CHAIN, 0)  # start sector, size: empty stream
         )
-    directory = directory.ljust(-(-len(directory) // 512) * 512, b"\x00")
-    directory_sectors = len(directory) // 512
+    directory = directory.ljust(-(-len(directory) // sector_size) * sector_size, b"\x00")
+    directory_sectors = len(directory) // sector_size
+    # sector 0: the allocation table; 1 to n: the directory; then the DIFAT sector if any
     fat = [FAT_SECTOR] + [n + 1 for n in range(1, directory_sectors)] + [END_OF_CHAIN]
-    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+    difat_sector_number = len(fat)
+    if fat_via_difat:
+        fat.append(DIFAT_SECTOR)
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(sector_size, b"\xff")
+    header_difat = [FREE] * 109 if fat_via_difat else [0] + [FREE] * 108
+    first_difat, difat_count = (difat_sector_number, 1) if fat_via_difat else (END_OF_CHAIN, 0)
     header = (
         OLE2_MAGIC
         + bytes(16)
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + struct.pack("<HHHHH", 0x3E, version, 0xFFFE, 9 if version == 3 else 12, 6)
         + bytes(6)
-        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END_OF_CHAIN, 0, END_OF_CHAIN, 0)
-        + struct.pack("<109I", 0, *[FREE] * 108)
+        + struct.pack(
+            "<IIIIIIIII",
+            0 if version == 3 else directory_sectors,
+            1,
+            1,
+            0,
+            4096,
+            END_OF_CHAIN,
+            0,
+            first_difat,
+            difat_count,
+        )
+        + struct.pack("<109I", *header_difat)
     )
     assert len(header) == 512
-    return header + fat_sector + directory
+    body = fat_sector + directory
+    if fat_via_difat:
+        per_sector = sector_size // 4
+        body += struct.pack(f"<{per_sector}I", 0, *[FREE] * (per_sector - 2), END_OF_CHAIN)
+    return header.ljust(sector_size, b"\x00") + body
 
 
 def msi_installer() -> bytes:
@@ -99,3 +124,12 @@ def ooxml(parts, content_types="<Types/>") -> bytes:
         for name in parts:
             archive.writestr(name, "<x/>")
     return buffer.getvalue()
+
+
+def word_97_with_directory_loop() -> bytes:
+    """A Word file whose directory chain points back to itself: a parser that trusts the
+    allocation table would never stop."""
+    content = bytearray(word_97())  # five entries: two directory sectors, 1 then 2
+    assert struct.unpack_from("<3I", content, 512) == (FAT_SECTOR, 2, END_OF_CHAIN)
+    struct.pack_into("<I", content, 512 + 8, 1)  # sector 2 is followed by sector 1 again
+    return bytes(content)

@@ -229,8 +229,20 @@ def test_an_office_document_is_recognised_from_its_content(client, group, seat, 
     [
         ("cr.doc", office_files.word_97(), "doc", "application/msword"),
         ("budget.doc", office_files.excel_97(), "xls", "application/vnd.ms-excel"),
+        (
+            "cr.doc",
+            office_files.compound_file([("WordDocument", None)], version=4),
+            "doc",
+            "application/msword",
+        ),
+        (
+            "cr.doc",
+            office_files.compound_file([("WordDocument", None)], fat_via_difat=True),
+            "doc",
+            "application/msword",
+        ),
     ],
-    ids=["word-97", "excel-97-named-doc"],
+    ids=["word-97", "excel-97-named-doc", "4096-byte-sectors", "table-listed-in-difat"],
 )
 def test_a_legacy_office_document_is_recognised_from_its_main_stream(
     client, group, seat, member, name, content, extension, content_type
@@ -259,8 +271,9 @@ def test_an_installer_renamed_pdf_or_doc_is_refused_despite_its_ole2_magic(
     [
         office_files.OLE2_MAGIC + b"\x00" * 600,  # the magic bytes and nothing behind them
         office_files.word_97()[:700],  # the directory cut off
+        office_files.word_97_with_directory_loop(),
     ],
-    ids=["magic-only", "truncated"],
+    ids=["magic-only", "truncated", "directory-loop"],
 )
 def test_a_broken_ole2_container_is_refused(client, group, seat, member, content):
     client.force_login(member)
