@@ -149,17 +149,15 @@ def _ole2_directory(upload):
         if byte_order != 0xFFFE or (major, shift) not in {(3, 9), (4, 12)}:
             return None
         sector_size = 1 << shift
-        sector_count = max(0, (upload.size - sector_size) // sector_size)
+        # Some writers leave the last sector short: it counts, padded, as other readers do.
+        sector_count = max(0, -(-(upload.size - sector_size) // sector_size))
         per_sector = sector_size // 4
 
         def sector(number):
             if number >= sector_count:
                 raise ValueError("sector outside the file")
             upload.seek((number + 1) * sector_size)
-            data = upload.read(sector_size)
-            if len(data) < sector_size:
-                raise ValueError("truncated sector")
-            return data
+            return upload.read(sector_size).ljust(sector_size, b"\x00")
 
         fat_count, first_directory = struct.unpack_from("<II", header, 0x2C)
         first_difat, difat_count = struct.unpack_from("<II", header, 0x44)

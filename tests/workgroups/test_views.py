@@ -241,8 +241,16 @@ def test_an_office_document_is_recognised_from_its_content(client, group, seat, 
             "doc",
             "application/msword",
         ),
+        # the last directory sector cut within its unused slots, as some writers leave it
+        ("cr.doc", office_files.word_97()[:-100], "doc", "application/msword"),
     ],
-    ids=["word-97", "excel-97-named-doc", "4096-byte-sectors", "table-listed-in-difat"],
+    ids=[
+        "word-97",
+        "excel-97-named-doc",
+        "4096-byte-sectors",
+        "table-listed-in-difat",
+        "short-last-sector",
+    ],
 )
 def test_a_legacy_office_document_is_recognised_from_its_main_stream(
     client, group, seat, member, name, content, extension, content_type
