@@ -19,8 +19,51 @@ def in_days(days, hour=14):
     )
 
 
+UNPUBLISHED = [
+    Action.Status.DRAFT,
+    Action.Status.SUBMITTED,
+    Action.Status.CHANGES_REQUESTED,
+    Action.Status.REJECTED,
+]
+
+
 @pytest.fixture
-def actions(partner, other_partner):
+def unpublished(partner):
+    """An action at every step short of publication, upcoming and past; and, for the steps an
+    edit after publication leads to, one that was online before and so keeps its publication
+    date (action_update sends a published action back to review)."""
+    hidden = []
+    for status in UNPUBLISHED:
+        hidden.append(
+            ActionFactory(
+                partner=partner, title=f"Secret {status}", slug=f"secret-{status}", status=status
+            )
+        )
+        hidden.append(
+            ActionFactory(
+                partner=partner,
+                title=f"Secret passée {status}",
+                slug=f"secret-passee-{status}",
+                status=status,
+                starts_at=in_days(-10),
+                ends_at=in_days(-10, 16),
+            )
+        )
+    for status in UNPUBLISHED[1:]:
+        hidden.append(
+            ActionFactory(
+                partner=partner,
+                title=f"Secret autrefois publiée {status}",
+                slug=f"secret-autrefois-publiee-{status}",
+                status=status,
+                published_at=timezone.now() - datetime.timedelta(days=2),
+            )
+        )
+    return hidden
+
+
+@pytest.fixture
+def actions(partner, other_partner, unpublished):
     housing = FieldOfActionFactory(name="Logement", slug="logement")
     breakfast = ActionFactory(
         partner=partner,
@@ -36,8 +79,6 @@ def actions(partner, other_partner):
         partner=other_partner, title="Permanence", kind=Action.Kind.SERVICE, starts_at=None
     )
     ActionFactory(partner=partner, title="Passée", starts_at=in_days(-30), ends_at=in_days(-30, 16))
-    ActionFactory(partner=partner, title="Brouillon secret", status=Action.Status.DRAFT)
-    ActionFactory(partner=partner, title="Refusée secrète", status=Action.Status.REJECTED)
     return breakfast, forum, service
 
 
@@ -116,12 +157,50 @@ def test_empty_calendar_still_names_its_time_zone(client, db):
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
 
 
-@pytest.mark.parametrize("url", ["/actions/flux/", "/actions/calendrier.ics"])
-def test_feeds_never_show_unpublished_actions(client, actions, url):
-    content = (
-        client.get(url, {"quand": "passees"}).content.decode() + client.get(url).content.decode()
-    )
-    assert "secret" not in content.lower()
+def test_unpublished_steps_are_all_in_the_fixture(unpublished):
+    # Guards the tests below: they prove nothing if a step is missing from the fixture.
+    assert {action.status for action in unpublished} == set(UNPUBLISHED)
+    assert all(action.published_at for action in unpublished if "autrefois" in action.slug)
+
+
+@pytest.mark.parametrize("when", [None, "a-venir", "passees"])
+def test_atom_feed_never_shows_unpublished_actions(client, actions, unpublished, when):
+    query = {"quand": when} if when else {}
+    response = client.get("/actions/flux/", query)
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.entries  # the published ones are there: the filter is not simply empty
+    ids = {entry.id for entry in feed.entries}
+    links = {entry.link for entry in feed.entries}
+    for action in unpublished:
+        assert f"tag:127.0.0.1,2026:action-{action.pk}@127.0.0.1" not in ids
+        assert f"http://testserver{action.get_absolute_url()}" not in links
+    assert "secret" not in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("when", [None, "a-venir", "passees"])
+def test_ical_feed_never_shows_unpublished_actions(client, actions, unpublished, when):
+    query = {"quand": when} if when else {}
+    response = client.get("/actions/calendrier.ics", query)
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert events
+    uids = {str(event["UID"]) for event in events}
+    for action in unpublished:
+        assert f"action-{action.pk}@127.0.0.1" not in uids
+    assert "secret" not in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("as_member", [False, True], ids=["anonymous", "owning_member"])
+def test_public_list_and_pages_never_show_unpublished_actions(
+    client, actions, unpublished, member, as_member
+):
+    if as_member:  # even the partner's own members preview in "Mon espace", not here
+        client.force_login(member)
+    for when in ("a-venir", "passees"):
+        page = client.get("/actions/", {"quand": when}).content.decode()
+        assert "Secret" not in page
+    for action in unpublished:
+        assert client.get(action.get_absolute_url()).status_code == 404, action.slug
 
 
 @pytest.mark.parametrize("url", ["/actions/flux/", "/actions/calendrier.ics"])
