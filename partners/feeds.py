@@ -3,6 +3,7 @@
 subscribe to its own actions, or a resident to one field of action."""
 
 import datetime
+import html
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -57,8 +58,10 @@ class ActionAtomFeed(Feed):
         return action.title
 
     def item_description(self, action):
+        # Atom sends the description as <summary type="html">: the summary is plain text, so it
+        # is escaped here, or a reader would run the markup a partner typed in it as HTML.
         parts = [action.dates_display, action.summary]
-        return " — ".join(part for part in parts if part)
+        return html.escape(" — ".join(part for part in parts if part), quote=False)
 
     def item_link(self, action):
         return action.get_absolute_url()

@@ -1,6 +1,8 @@
 """The Atom and iCalendar feeds, parsed back as a feed reader and a calendar would."""
 
 import datetime
+import html
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -201,6 +203,34 @@ def test_public_list_and_pages_never_show_unpublished_actions(
         assert "Secret" not in page
     for action in unpublished:
         assert client.get(action.get_absolute_url()).status_code == 404, action.slug
+
+
+HOSTILE_SUMMARY = '<script>alert(1)</script><img src=x onerror="alert(2)"> Jeux & goûter'
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_atom_summary_is_plain_text_even_when_it_looks_like_html(client, partner):
+    ActionFactory(partner=partner, summary=HOSTILE_SUMMARY)
+    response = client.get("/actions/flux/")
+    summary = ElementTree.fromstring(response.content).find(f"{ATOM}entry/{ATOM}summary")
+    # Atom declares the summary as HTML: once the XML is read, what a reader renders must hold
+    # no markup at all, and show the summary as the partner typed it.
+    assert summary.get("type") == "html"
+    assert "<" not in summary.text
+    assert html.unescape(summary.text).endswith(" — " + HOSTILE_SUMMARY)
+    entry = feedparser.parse(response.content).entries[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x" in entry.summary
+
+
+def test_ical_description_is_the_summary_as_plain_text(client, partner):
+    action = ActionFactory(partner=partner, summary=HOSTILE_SUMMARY)
+    event = Calendar.from_ical(client.get("/actions/calendrier.ics").content).walk("VEVENT")[0]
+    # RFC 5545 DESCRIPTION is plain text: the summary goes as written, never as HTML
+    # (no X-ALT-DESC), so a calendar has nothing to interpret.
+    assert str(event["DESCRIPTION"]) == (
+        f"{HOSTILE_SUMMARY}\n\nhttp://testserver{action.get_absolute_url()}"
+    )
+    assert "X-ALT-DESC" not in event
 
 
 @pytest.mark.parametrize("url", ["/actions/flux/", "/actions/calendrier.ics"])
