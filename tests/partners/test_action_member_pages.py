@@ -143,22 +143,34 @@ def test_bad_input_is_refused_in_french_and_nothing_is_stored(
     assert list(Action.objects.all()) == [taken]
 
 
-def test_hostile_html_in_the_body_is_neutralised(client, member, partner):
-    client.force_login(member)
-    client.post(
-        "/mon-espace/actions/nouvelle/",
-        form_data(
-            partner,
-            title='<script>alert("t")</script>',
-            body='<script>alert(1)</script><img src=x onerror="alert(2)"> [lien](javascript:alert(3))',
-        ),
+def test_hostile_html_is_stored_as_written_and_the_preview_shows_it_inert(client, member, partner):
+    body = (
+        '<script>alert(1)</script><img src=x onerror="alert(2)"> [lien](javascript:alert(3)) '
+        '<a href="https://exemple.fr/" onclick="alert(4)">site</a>'
     )
+    summary = '<b onclick="alert(5)">Gras ?</b> <script>alert(6)</script>'
+    client.force_login(member)
+    response = client.post(
+        "/mon-espace/actions/nouvelle/",
+        form_data(partner, title='<script>alert("t")</script>', summary=summary, body=body),
+    )
+    assert response.status_code == 302  # sanitised, not refused
     action = Action.objects.get()
+    assert (action.body, action.summary) == (body, summary)
     page = client.get(action.get_manage_url()).content.decode()
-    assert "<script>alert" not in page
-    assert "onerror" not in page
-    assert "javascript:alert" not in page
+    for dangerous in ("<script>alert", 'onerror="', 'onclick="', "javascript:alert", "<b "):
+        assert dangerous not in page
     assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in page
+    # The summary is plain text: shown as typed, markup and all, never interpreted.
+    assert (
+        '<p class="lead">&lt;b onclick=&quot;alert(5)&quot;&gt;Gras ?&lt;/b&gt; '
+        "&lt;script&gt;alert(6)&lt;/script&gt;</p>"
+    ) in page
+    assert '<a href="https://exemple.fr/" rel="noopener noreferrer nofollow">site</a>' in page
+    # The edit form gives the partner back exactly what they typed, escaped in the textarea.
+    form = client.get(f"/mon-espace/actions/{action.pk}/modifier/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in form
+    assert "<script>alert" not in form
 
 
 def test_member_cannot_post_for_another_partner(client, member, other_partner):

@@ -61,6 +61,35 @@ def test_body_markdown_is_rendered_without_scripts():
     assert "javascript:" not in action.body_html
 
 
+HOSTILE_BODY = (
+    "**Bienvenue** <script>alert(1)</script>\n\n"
+    '<p onclick="alert(2)">Cliquez</p>\n\n'
+    '<a href="https://exemple.fr/" onclick="alert(3)" onmouseover="alert(4)">site</a> '
+    '<img src=x onerror="alert(5)"> <iframe src="https://exemple.fr/"></iframe> '
+    '<svg onload="alert(6)"></svg> <a href="JaVaScRiPt:alert(7)">lien</a> '
+    "[x](javascript:alert(8)) <style>body{display:none}</style>"
+)
+
+
+def test_hostile_body_is_stored_as_written_and_rendered_inert():
+    action = ActionFactory(body=HOSTILE_BODY)
+    action.refresh_from_db()
+    # The partner's text is kept as typed (they can read and correct it); only the rendering
+    # is cleaned, by an allow-list (partners/markup.py).
+    assert action.body == HOSTILE_BODY
+    rendered = action.body_html.lower()
+    for dangerous in ("<script", "alert(", "onclick", "onmouseover", "onerror", "onload"):
+        assert dangerous not in rendered
+    for dangerous in ("<img", "<iframe", "<svg", "<style", "javascript:"):
+        assert dangerous not in rendered
+    assert "<strong>Bienvenue</strong>" in action.body_html
+    assert "<p>Cliquez</p>" in action.body_html
+    assert (
+        '<a href="https://exemple.fr/" rel="noopener noreferrer nofollow">site</a>'
+        in action.body_html
+    )
+
+
 def test_a_new_image_gets_a_thumbnail_with_its_size():
     from django.core.files.base import ContentFile
 

@@ -198,6 +198,37 @@ def test_event_page_has_schema_org_event_data(client, partner, other_partner):
     assert data["offers"]["url"] == "https://inscription.exemple.fr/forum"
 
 
+HOSTILE_SUMMARY = '<script>alert(1)</script><img src=x onerror="alert(2)"> Jeux & goûter'
+
+
+def test_hostile_markup_is_shown_inert_on_public_pages(client, partner):
+    action = ActionFactory(
+        partner=partner,
+        summary=HOSTILE_SUMMARY,
+        body='<p onclick="alert(3)">Bienvenue</p><script>alert(4)</script>',
+    )
+    escaped = (
+        "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt; "
+        "Jeux &amp; goûter"
+    )
+    content = client.get(action.get_absolute_url()).content.decode()
+    assert f'<p class="lead">{escaped}</p>' in content
+    assert f'<meta name="description" content="{escaped}">' in content
+    assert "<p>Bienvenue</p>" in content
+    for page in (
+        content,
+        client.get("/actions/").content.decode(),
+        client.get("/").content.decode(),
+    ):
+        assert escaped in page
+        for dangerous in ("<script>alert", "<img src=x", 'onclick="', 'onerror="'):
+            assert dangerous not in page
+    # The JSON-LD block carries the summary as data, with nothing that could close the element.
+    payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', content).group(1)
+    assert "<" not in payload
+    assert json.loads(payload)["description"] == HOSTILE_SUMMARY
+
+
 def test_service_page_has_no_event_data(client, partner):
     action = ActionFactory(partner=partner, kind=Action.Kind.SERVICE, starts_at=None)
     content = client.get(action.get_absolute_url()).content.decode()
