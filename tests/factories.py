@@ -138,6 +138,7 @@ from plenaries.models import (  # noqa: E402
     Attendance,
     Decision,
     Plenary,
+    PlenaryDocument,
     Registration,
     Theme,
     semester_of,
@@ -173,6 +174,18 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     plenary = factory.SubFactory(PlenaryFactory)
     order = factory.Sequence(lambda n: n)
     title = factory.Sequence(lambda n: f"Point {n} de l'ordre du jour")
+
+
+class PlenaryDocumentFactory(factory.django.DjangoModelFactory):
+    """A small PDF for everyone; pass visibility=Visibility.NETWORK for members only."""
+
+    class Meta:
+        model = PlenaryDocument
+
+    plenary = factory.SubFactory(PlenaryFactory)
+    title = factory.Sequence(lambda n: f"Document {n} de la plénière")
+    file = factory.django.FileField(filename="document.pdf", data=b"%PDF-1.4 document")
+    order = factory.Sequence(lambda n: n)
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

@@ -8,13 +8,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from plenaries.models import Plenary, Registration
+from plenaries.models import Plenary, PlenaryDocument, Registration
+from plenaries.models.plenary import Visibility
 from tests.crawl import sitemap_text
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
     DecisionFactory,
     PartnerFactory,
+    PlenaryDocumentFactory,
     PlenaryFactory,
     RegistrationFactory,
     ThemeFactory,
@@ -23,47 +25,67 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member", "other_member", "staff"]
+# no_partner: logged in (an account whose access was granted, or whose partner left) but member
+# of no active partner, so outside the network: refused like anyone outside a scope, with 404.
+ROLES = ["anonymous", "no_partner", "member", "other_member", "staff"]
 
 
 @pytest.fixture
 def users(member, other_member, staff):
-    return {"anonymous": None, "member": member, "other_member": other_member, "staff": staff}
+    return {
+        "anonymous": None,
+        "no_partner": UserFactory(email="sans-partenaire@exemple.fr"),
+        "member": member,
+        "other_member": other_member,
+        "staff": staff,
+    }
 
 
 def url(name, plenary, **kwargs):
-    return reverse(f"plenaries:{name}", kwargs={"year": plenary.year, "semester": plenary.semester})
+    return reverse(
+        f"plenaries:{name}",
+        kwargs={"year": plenary.year, "semester": plenary.semester, **kwargs},
+    )
+
+
+def document_url(document):
+    return url("document", document.plenary, pk=document.pk)
 
 
 # --- permission matrix ---------------------------------------------------------------------
 
 # (url name, which plenary, {role: status}); 302 is "sent to the login page".
+OUTSIDE = {"anonymous": 404, "no_partner": 404, "member": 404, "other_member": 404}
+# Network-only: anonymous visitors are asked to log in, logged-in users outside the network get
+# 404, members of any partner (the network is one audience) and staff get the file.
+NETWORK_ONLY = {"anonymous": 302, "no_partner": 404, "member": 200, "other_member": 200}
+STAFF_ONLY = {"anonymous": 302, "no_partner": 404, "member": 404, "other_member": 404}
+
+# (url name, which object of the `plenaries` fixture, {role: status}); 302 is "sent to the login
+# page". A document's row is its download URL.
 MATRIX = [
     ("list", None, dict.fromkeys(ROLES, 200)),
     ("calendar", None, dict.fromkeys(ROLES, 200)),
     ("detail", "convened", dict.fromkeys(ROLES, 200)),
-    ("detail", "preparation", {"anonymous": 404, "member": 404, "other_member": 404, "staff": 200}),
+    ("detail", "preparation", {**OUTSIDE, "staff": 200}),
     ("detail", "held", dict.fromkeys(ROLES, 200)),
-    ("answer", "convened", {"anonymous": 302, "member": 200, "other_member": 200, "staff": 200}),
-    ("answer", "held", {"anonymous": 302, "member": 404, "other_member": 404, "staff": 404}),
-    ("answer", "preparation", {"anonymous": 302, "member": 404, "other_member": 404, "staff": 404}),
+    ("detail", "network_minutes", dict.fromkeys(ROLES, 200)),  # the minutes inside: see below
     (
-        "registrations",
+        "answer",
         "convened",
-        {"anonymous": 302, "member": 404, "other_member": 404, "staff": 200},
+        {"anonymous": 302, "no_partner": 404, "member": 200, "other_member": 200, "staff": 200},
     ),
-    (
-        "registrations_csv",
-        "convened",
-        {"anonymous": 302, "member": 404, "other_member": 404, "staff": 200},
-    ),
+    ("answer", "held", {**OUTSIDE, "anonymous": 302, "staff": 404}),
+    ("answer", "preparation", {**OUTSIDE, "anonymous": 302, "staff": 404}),
+    ("registrations", "convened", {**STAFF_ONLY, "staff": 200}),
+    ("registrations_csv", "convened", {**STAFF_ONLY, "staff": 200}),
     ("letter", "convened", dict.fromkeys(ROLES, 200)),
-    ("letter", "preparation", {"anonymous": 404, "member": 404, "other_member": 404, "staff": 404}),
-    (
-        "minutes_pdf",
-        "network_minutes",
-        {"anonymous": 302, "member": 200, "other_member": 200, "staff": 200},
-    ),
+    ("letter", "preparation", {**OUTSIDE, "staff": 404}),
+    ("minutes_pdf", "network_minutes", {**NETWORK_ONLY, "staff": 200}),
+    ("document", "public_document", dict.fromkeys(ROLES, 200)),
+    ("document", "network_document", {**NETWORK_ONLY, "staff": 200}),
+    # A plenary in preparation is not announced: even its public document is not found.
+    ("document", "preparation_document", {**OUTSIDE, "staff": 200}),
 ]
 
 
@@ -75,7 +97,7 @@ def plenaries(convened_plenary, held_plenary):
     network = PlenaryFactory(
         date=datetime.date(2023, 10, 5),
         status=Plenary.Status.HELD,
-        minutes="Réservé",
+        minutes="Compte rendu interne au réseau.",
         minutes_visibility="network",
         minutes_published_on=datetime.date(2023, 11, 1),
     )
@@ -85,6 +107,11 @@ def plenaries(convened_plenary, held_plenary):
         "preparation": in_preparation,
         "held": held_plenary,
         "network_minutes": network,
+        "public_document": PlenaryDocumentFactory(plenary=held_plenary, title="Diaporama"),
+        "network_document": PlenaryDocumentFactory(
+            plenary=held_plenary, title="Annuaire des référents", visibility=Visibility.NETWORK
+        ),
+        "preparation_document": PlenaryDocumentFactory(plenary=in_preparation),
     }
 
 
@@ -95,17 +122,41 @@ def plenaries(convened_plenary, held_plenary):
 def test_permission_matrix(client, users, plenaries, role, name, which, expected):
     if users[role] is not None:
         client.force_login(users[role])
-    path = reverse(f"plenaries:{name}") if which is None else url(name, plenaries[which])
+    if which is None:
+        path = reverse(f"plenaries:{name}")
+    elif isinstance(plenaries[which], PlenaryDocument):
+        path = document_url(plenaries[which])
+    else:
+        path = url(name, plenaries[which])
     response = client.get(path)
+    if name == "document" and response.status_code == 200:
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 document"
     response.close()
     assert response.status_code == expected[role]
     if expected[role] == 302:
         assert "/compte/connexion/" in response["Location"]
 
 
-def test_a_user_of_no_partner_cannot_answer(client, convened_plenary):
-    client.force_login(UserFactory())
-    assert client.get(url("answer", convened_plenary)).status_code == 404
+@pytest.mark.parametrize("role", ROLES)
+def test_detail_links_network_documents_and_minutes_for_the_network_only(
+    client, users, plenaries, role
+):
+    if users[role] is not None:
+        client.force_login(users[role])
+    in_network = role in ("member", "other_member", "staff")
+    held = client.get(plenaries["held"].get_absolute_url()).content.decode()
+    assert document_url(plenaries["public_document"]) in held
+    assert (document_url(plenaries["network_document"]) in held) is in_network
+    assert ("Annuaire des référents" in held) is in_network
+    network = client.get(plenaries["network_minutes"].get_absolute_url()).content.decode()
+    assert (url("minutes_pdf", plenaries["network_minutes"]) in network) is in_network
+    assert ("Compte rendu interne au réseau." in network) is in_network
+
+
+def test_a_document_is_found_under_its_own_plenary_only(client, staff, plenaries):
+    client.force_login(staff)
+    elsewhere = url("document", plenaries["convened"], pk=plenaries["public_document"].pk)
+    assert client.get(elsewhere).status_code == 404
 
 
 def test_unknown_semester_is_not_found(client, db):
