@@ -1,6 +1,6 @@
 """Templated emails, rendered now and sent by a background task."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,19 +28,24 @@ def send_templated_email(
     context: dict,
     to: Iterable[str],
     attachments: list[dict] | None = None,
+    attachments_for: Callable[[str], list[dict]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Enqueue one email per recipient (recipients never see each other's address)."""
+    """Enqueue one email per recipient (recipients never see each other's address).
+
+    `attachments_for(address)` adds what is made for that recipient alone, such as a calendar
+    invitation that names its attendee."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
     subject, body = render_email(template, context)
     for address in recipients:
+        own = attachments_for(address) if attachments_for else []
         send_email.enqueue(
             subject=subject,
             body=body,
             to=[address],
-            attachments=attachments,
+            attachments=[*(attachments or []), *own] if own else attachments,
             headers=headers,
         )
 

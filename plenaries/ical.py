@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) for plenaries: the invitation attached to convocations (METHOD:REQUEST,
-then the same UID with a higher SEQUENCE for an update, METHOD:CANCEL for a cancellation) and
-the public calendar feed (METHOD:PUBLISH)."""
+then the same UID with a higher SEQUENCE for an update, METHOD:CANCEL for a cancellation), one
+per recipient since it names them as ATTENDEE (RFC 5546), and the public calendar feed
+(METHOD:PUBLISH, which names no one)."""
 
 import datetime
 
@@ -71,7 +72,7 @@ def plenary_event(plenary: Plenary, *, url: str = "", cancelled: bool = False) -
     return event
 
 
-def calendar(plenaries, *, method: str, url_for=None, name: str = "") -> bytes:
+def _calendar(method: str, name: str = "") -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -81,6 +82,11 @@ def calendar(plenaries, *, method: str, url_for=None, name: str = "") -> bytes:
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", TZID)
     cal.add_component(paris_vtimezone())
+    return cal
+
+
+def calendar(plenaries, *, method: str, url_for=None, name: str = "") -> bytes:
+    cal = _calendar(method, name)
     for plenary in plenaries:
         cal.add_component(
             plenary_event(
@@ -88,3 +94,25 @@ def calendar(plenaries, *, method: str, url_for=None, name: str = "") -> bytes:
             )
         )
     return cal.to_ical()
+
+
+def invitations(plenary: Plenary, *, method: str, url: str, attendees) -> dict[str, bytes]:
+    """The convocation's calendar for each recipient, by address (METHOD:REQUEST or CANCEL).
+
+    RFC 5546 wants a REQUEST (and a CANCEL) to name its attendees. Each member receives an email
+    of their own, so each calendar names that member alone: no one learns the others' addresses.
+    RSVP=FALSE because answers go through the portal, per partner, not by calendar replies.
+    The event is built once, so every copy has the same UID, SEQUENCE and DTSTAMP.
+    """
+    cal = _calendar(method)
+    event = plenary_event(plenary, url=url, cancelled=method == "CANCEL")
+    cal.add_component(event)
+    parameters = {"CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT"}
+    if method == "REQUEST":
+        parameters |= {"PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"}
+    calendars = {}
+    for address in attendees:
+        event.pop("ATTENDEE", None)
+        event.add("attendee", f"mailto:{address}", parameters=parameters)
+        calendars[address] = cal.to_ical()
+    return calendars

@@ -52,7 +52,9 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
     addresses, partner_count = convened_addresses()
     method = "CANCEL" if kind == Convocation.Kind.CANCELLATION else "REQUEST"
     detail_url = absolute_url(plenary.get_absolute_url())
-    content = ical.calendar([plenary], method=method, url_for=lambda p: detail_url).decode()
+    # Built now, inside the transaction, from the plenary as it is saved.
+    calendars = ical.invitations(plenary, method=method, url=detail_url, attendees=addresses)
+    filename = "annulation.ics" if method == "CANCEL" else "invitation.ics"
     context = {
         "plenary": plenary,
         "agenda": list(plenary.agenda_items.all()),
@@ -65,15 +67,15 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
             reverse("plenaries:letter", kwargs={"year": plenary.year, "semester": plenary.semester})
         ),
     }
-    attachment = {
-        "filename": "annulation.ics" if method == "CANCEL" else "invitation.ics",
-        "content": content,
-        "mimetype": "text/calendar",
-    }
+
+    def invitation_for(address: str) -> list[dict]:
+        content = calendars[address].decode()
+        return [{"filename": filename, "content": content, "mimetype": "text/calendar"}]
+
     template = f"plenary_{kind}"
     transaction.on_commit(
         lambda: send_templated_email(
-            template=template, context=context, to=addresses, attachments=[attachment]
+            template=template, context=context, to=addresses, attachments_for=invitation_for
         )
     )
     return Convocation.objects.create(

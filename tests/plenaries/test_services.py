@@ -35,6 +35,12 @@ def event_of(calendar):
     return event
 
 
+def attendee_of(event) -> icalendar.vCalAddress:
+    attendee = event["ATTENDEE"]
+    assert not isinstance(attendee, list), "one attendee per invitation: the recipient"
+    return attendee
+
+
 def test_convening_emails_every_active_partners_members_with_an_invitation(
     plenary_in_preparation,
     member,
@@ -66,6 +72,24 @@ def test_convening_emails_every_active_partners_members_with_an_invitation(
     assert start.astimezone(datetime.UTC) == plenary.starts_at.astimezone(datetime.UTC)
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
     assert "Salle des fêtes" in str(event["LOCATION"])
+    assert str(event["ORGANIZER"]) == "mailto:utopia@ccas-thionville.fr"
+
+    # RFC 5546: a REQUEST names its attendees. Each member gets their own email and their own
+    # invitation naming them alone (no one receives another member's address); answers go
+    # through the portal, hence RSVP=FALSE. Same event for all: UID, SEQUENCE, DTSTAMP.
+    events = {message.to[0]: event_of(ics_of(message)) for message in mailoutbox}
+    for address, invitation in events.items():
+        attendee = attendee_of(invitation)
+        assert str(attendee) == f"mailto:{address}"
+        assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+        assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+        assert attendee.params["RSVP"] == "FALSE"
+        assert attendee.params["CUTYPE"] == "INDIVIDUAL"
+    [raw_to_member] = [m.attachments[0][1] for m in mailoutbox if m.to == ["membre@exemple.fr"]]
+    assert "autre@exemple.fr" not in raw_to_member.replace("\r\n ", "")  # unfolded lines
+    assert len({str(e["UID"]) for e in events.values()}) == 1
+    assert {e["SEQUENCE"] for e in events.values()} == {0}
+    assert len({e.decoded("DTSTAMP") for e in events.values()}) == 1
 
     assert plenary.status == Plenary.Status.CONVENED
     assert plenary.convened_by == staff and plenary.convened_at is not None
@@ -91,6 +115,8 @@ def test_a_change_of_date_sends_an_update_with_the_same_uid_and_a_higher_sequenc
     assert str(event["UID"]) == f"plenary-{convened_plenary.uid}@utopia.ccas-thionville.fr"
     assert event["SEQUENCE"] == 1
     assert event.decoded("DTSTART").date() == convened_plenary.date
+    assert str(attendee_of(event)) == "mailto:membre@exemple.fr"
+    assert attendee_of(event).params["PARTSTAT"] == "NEEDS-ACTION"
     assert Convocation.objects.get(kind=Convocation.Kind.UPDATE).sequence == 1
 
     convened_plenary.place = "Espace Jacques Brel"
@@ -121,6 +147,11 @@ def test_cancelling_sends_a_cancellation(
     event = event_of(calendar)
     assert event["STATUS"] == "CANCELLED"
     assert event["SEQUENCE"] == 1
+    # A CANCEL of the whole event names every attendee removed: here, the recipient.
+    attendee = attendee_of(event)
+    assert str(attendee) == "mailto:membre@exemple.fr"
+    assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+    assert "PARTSTAT" not in attendee.params and "RSVP" not in attendee.params
     assert str(event["UID"]) == f"plenary-{convened_plenary.uid}@utopia.ccas-thionville.fr"
     assert Plenary.objects.get(pk=convened_plenary.pk).status == Plenary.Status.CANCELLED
 

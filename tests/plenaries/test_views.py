@@ -240,6 +240,8 @@ def test_calendar_feed_parses_back(client, convened_plenary, held_plenary):
         convened_plenary.date,
         held_plenary.date,
     }
+    # A PUBLISH names no attendee (RFC 5546): the feed is public.
+    assert all("ATTENDEE" not in event for event in events)
 
 
 def test_convocation_letter_is_printable(client, convened_plenary, staff, partner):
