@@ -67,6 +67,7 @@ HOSTILE_BODY = (
     '<a href="https://exemple.fr/" onclick="alert(3)" onmouseover="alert(4)">site</a> '
     '<img src=x onerror="alert(5)"> <iframe src="https://exemple.fr/"></iframe> '
     '<svg onload="alert(6)"></svg> <a href="JaVaScRiPt:alert(7)">lien</a> '
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">donnees</a> '
     "[x](javascript:alert(8)) <style>body{display:none}</style>"
 )
 
@@ -80,7 +81,7 @@ def test_hostile_body_is_stored_as_written_and_rendered_inert():
     rendered = action.body_html.lower()
     for dangerous in ("<script", "alert(", "onclick", "onmouseover", "onerror", "onload"):
         assert dangerous not in rendered
-    for dangerous in ("<img", "<iframe", "<svg", "<style", "javascript:"):
+    for dangerous in ("<img", "<iframe", "<svg", "<style", "javascript:", "data:"):
         assert dangerous not in rendered
     assert "<strong>Bienvenue</strong>" in action.body_html
     assert "<p>Cliquez</p>" in action.body_html

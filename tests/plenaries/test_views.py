@@ -153,6 +153,19 @@ def test_detail_links_network_documents_and_minutes_for_the_network_only(
     assert ("Compte rendu interne au réseau." in network) is in_network
 
 
+def test_a_member_of_a_partner_that_left_the_network_is_outside_it(
+    client, plenaries, member, partner
+):
+    partner.is_active = False
+    partner.save()
+    client.force_login(member)
+    assert client.get(document_url(plenaries["network_document"])).status_code == 404
+    assert client.get(url("minutes_pdf", plenaries["network_minutes"])).status_code == 404
+    response = client.get(document_url(plenaries["public_document"]))
+    response.close()
+    assert response.status_code == 200
+
+
 def test_a_document_is_found_under_its_own_plenary_only(client, staff, plenaries):
     client.force_login(staff)
     elsewhere = url("document", plenaries["convened"], pk=plenaries["public_document"].pk)
