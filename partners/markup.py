@@ -1,7 +1,12 @@
 """Markdown written by partners, rendered to HTML that cannot carry scripts."""
 
+import html as html_lib
+import re
+from urllib.parse import urlsplit
+
 import markdown
 import nh3
+from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = {
     "p",
@@ -27,6 +32,9 @@ ALLOWED_TAGS = {
     "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+MARKDOWN_EXTENSIONS = ["sane_lists", "tables"]
+LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
 
 
 def render_markdown(text: str) -> str:
@@ -34,7 +42,7 @@ def render_markdown(text: str) -> str:
 
     Headings start at level 2 because the page title is the only h1.
     """
-    html = markdown.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
     for level in (3, 2, 1):  # shift h1→h2, h2→h3, h3→h4 so the outline stays valid
         html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(
             f"</h{level}>", f"</h{level + 1}>"
@@ -43,6 +51,37 @@ def render_markdown(text: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def markup_problems(text: str) -> list[str]:
+    """What a form refuses in Markdown written by a partner, in French: raw HTML (Markdown
+    would pass it through; the sanitiser would drop it silently) and links or images whose
+    address is not web, mail or telephone (javascript:, data:). render_markdown stays the
+    safety net for text that never went through a form."""
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = md.convert(text or "")
+    problems = []
+    # Raw HTML, block or inline, is put aside in the stash (so are entities such as &eacute;,
+    # which are harmless text).
+    if any(str(chunk).lstrip().startswith("<") for chunk in md.htmlStash.rawHtmlBlocks):
+        problems.append(
+            _(
+                "Le texte ne peut pas contenir de balises HTML : utilisez la mise en forme "
+                "Markdown (**gras**, *italique*, listes, liens [texte](https://…))."
+            )
+        )
+    for address in LINK.findall(html):
+        scheme = urlsplit(html_lib.unescape(address).strip()).scheme.lower()
+        if scheme and scheme not in URL_SCHEMES:
+            problems.append(
+                _(
+                    "Le lien « %(address)s » n'est pas accepté : seuls les liens web "
+                    "(https://…), courriel (mailto:) et téléphone (tel:) le sont."
+                )
+                % {"address": html_lib.unescape(address)[:40]}
+            )
+            break
+    return problems
