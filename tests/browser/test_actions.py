@@ -125,11 +125,13 @@ def test_member_posts_staff_publish_visitor_finds_and_subscribes(
     staff_page = new_page(browser, live_server)
     login(staff_page, staff)
     staff_page.goto(live_server.url + "/admin/partners/action/?status__exact=submitted")
+    assert_accessible(staff_page)
     staff_page.locator(f'input[name="_selected_action"][value="{action.pk}"]').check()
     staff_page.select_option('select[name="action"]', "publish_selected")
     with staff_page.expect_navigation():
         staff_page.locator('button[name="index"]').click()
     assert staff_page.get_by_text("1 action traitée.").is_visible()
+    assert_accessible(staff_page)
     action.refresh_from_db()
     assert action.status == Action.Status.PUBLISHED
     staff_page.context.close()

@@ -71,3 +71,11 @@ def test_staff_two_factor_page_is_accessible(page, staff, settings):
     page.goto(page.base_url + "/compte/double-authentification/")
     assert page.get_by_role("img", name="Code QR à scanner").count() == 1
     assert_accessible(page)
+
+
+def test_back_office_login_page_is_accessible(page, settings):
+    for staff_2fa in (False, True):  # Django's form, then the one asking for the TOTP code
+        settings.UTOPIA_STAFF_2FA = staff_2fa
+        page.goto(page.base_url + "/admin/login/")
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert_accessible(page)

@@ -92,6 +92,7 @@ def test_staff_record_attendance_publish_minutes_and_a_visitor_reads_them(
 ):
     login(page, staff)
     page.goto(page.base_url + f"/admin/plenaries/plenary/{past.pk}/presences/")
+    assert_accessible(page)
     page.get_by_label("Présence de Emergence").select_option("present")
     page.get_by_label("Personnes présentes pour Emergence").fill("Karim Demo")
     page.get_by_label("Présence de Croix-Rouge française").select_option("excused")
@@ -105,6 +106,7 @@ def test_staff_record_attendance_publish_minutes_and_a_visitor_reads_them(
     page.locator("select[name=action]").select_option(label="Publier le compte rendu")
     page.locator("button[name=index]").click()
     assert "Compte rendu publié (1)." in page.locator(".messagelist").inner_text()
+    assert_accessible(page)
 
     visitor = browser.new_context(locale="fr-FR").new_page()
     visitor.console_errors = []
