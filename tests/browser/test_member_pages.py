@@ -79,3 +79,27 @@ def test_back_office_login_page_is_accessible(page, settings):
         page.goto(page.base_url + "/admin/login/")
         assert page.get_by_role("heading", level=1).is_visible()
         assert_accessible(page)
+
+
+def test_links_sent_by_email_lead_to_accessible_pages(page, member, partner):
+    """The yearly "is this page still accurate?" link and the digest's unsubscribe link:
+    each a page with one button, then a page that says it is done."""
+    from partners.services import partner_confirmation_token
+    from utopia.digest import unsubscribe_token
+
+    page.goto(page.base_url + f"/fiche-a-jour/{partner_confirmation_token(partner)}/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert_accessible(page)
+    partner.refresh_from_db()
+    assert partner.last_confirmed_at is not None
+
+    page.goto(page.base_url + f"/compte/lettre/desabonnement/{unsubscribe_token(member)}/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert_accessible(page)
+    from utopia.models import EmailPreferences
+
+    assert not EmailPreferences.objects.get(user=member).receives_digest
