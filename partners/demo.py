@@ -161,7 +161,7 @@ def load(*, stdout) -> None:
         last_confirmed_at=timezone.now() - timezone.timedelta(days=730)
     )
     User = get_user_model()
-    staff, _ = User.objects.get_or_create(
+    staff, created = User.objects.get_or_create(
         username=DEMO_ACCOUNTS[0][0],
         defaults={
             "email": DEMO_ACCOUNTS[0][0],
@@ -171,7 +171,9 @@ def load(*, stdout) -> None:
             "is_superuser": True,
         },
     )
-    if not staff.has_usable_password():
+    # An account made by get_or_create has an empty password, which Django counts as
+    # "usable": test for it, or the printed demo login would not work.
+    if created or not staff.password or not staff.has_usable_password():
         staff.set_password(DEMO_PASSWORD)
         staff.save()
     members = [

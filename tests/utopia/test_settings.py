@@ -163,3 +163,23 @@ def test_main_navigation_marks_the_current_section(client):
     assert 'href="/partenaires/" aria-current="page"' in page
     assert 'href="/charte/" aria-current="page"' not in page
     assert 'class="skip-link" href="#contenu"' in page
+
+
+@pytest.mark.django_db
+def test_every_demo_login_printed_by_make_run_works(client, settings):
+    """`make run` prints the demo accounts and their password: each one must log in, through
+    the portal's own login page, the back-office account included."""
+    import io
+
+    from partners.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    settings.UTOPIA_DEMO_ALLOWED = True
+    call_command("import_charter", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # run twice, as `make run` does each time
+    for email, _description in DEMO_ACCOUNTS:
+        client.logout()
+        response = client.post("/compte/connexion/", {"username": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        if email.startswith("ccas@"):  # the CCAS account enters the back-office (no 2FA in demo)
+            assert client.get("/admin/").status_code == 200
