@@ -12,6 +12,7 @@ class UtopiaConfig(AppConfig):
     verbose_name = _("Portail UTOPIA")
 
     def ready(self):
+        from utopia import checks  # noqa: F401 (registers the checks)
         from utopia.cache import bump_version
 
         for app_label in CACHED_APPS:

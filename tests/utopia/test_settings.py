@@ -44,9 +44,25 @@ def test_deployment_checklist_passes_with_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     env = dict(PRODUCTION_ENV)
     env.pop("SECRET_KEY")
-    result = run_manage("check", env=env)
+    result = run_manage("check", "--deploy", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+    server = subprocess.run(
+        [sys.executable, "-c", "import utopia.wsgi"],
+        cwd=BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert server.returncode != 0
+    assert "SECRET_KEY must be set" in server.stderr
+
+
+def test_commands_that_sign_nothing_run_without_any_configuration():
+    """A fresh checkout answers `manage.py makemigrations --check` with no variable set."""
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_demo_content_is_never_loaded_with_production_settings():
