@@ -17,6 +17,11 @@ class UtopiaConfig(AppConfig):
 
         for app_label in CACHED_APPS:
             for model in apps.get_app_config(app_label).get_models():
+                if hasattr(model, "instance_type"):
+                    # An audit-history copy (django-simple-history) shows nothing public, and
+                    # is written with the change it records, which bumps already; a login's
+                    # history row must not empty the cache of the whole site.
+                    continue
                 post_save.connect(
                     bump_version, sender=model, dispatch_uid=f"cache-{model._meta.label}-save"
                 )

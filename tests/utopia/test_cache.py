@@ -122,3 +122,11 @@ def test_feeds_are_stored_in_one_chunk(client, partner):
     cached = client.get("/actions/flux/")
     assert cached.status_code == 200
     assert len(cached._container) == 1
+
+
+def test_a_login_does_not_empty_the_page_cache(client, member):
+    from utopia.cache import current_version
+
+    before = current_version()
+    client.force_login(member)  # saves last_login, and its audit-history row
+    assert current_version() == before
