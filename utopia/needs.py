@@ -110,6 +110,18 @@ def _open_report(report: NeedReport) -> NeedReport:
     return current
 
 
+def _close(current: NeedReport, report: NeedReport, *, status, by, note) -> NeedReport:
+    """Record who handled the locked report `current`, when and how; refresh the caller's."""
+    current.status = status
+    current.handled_by = by
+    current.handled_at = timezone.now()
+    if note is not None:
+        current.staff_note = note
+    _save(current)
+    report.refresh_from_db()
+    return current
+
+
 def _need_title(description: str) -> str:
     text = " ".join(description.split())
     return text if len(text) <= NEED_TITLE_LENGTH else text[: NEED_TITLE_LENGTH - 1] + "…"
@@ -142,30 +154,16 @@ def need_report_route(
             ),
             by=by,
         )
-    current.status = NeedReport.Status.ROUTED
     current.routed_group = group
     current.routed_theme = theme
-    current.handled_by = by
-    current.handled_at = timezone.now()
-    if note is not None:
-        current.staff_note = note
-    _save(current)
-    report.refresh_from_db()
-    return current
+    return _close(current, report, status=NeedReport.Status.ROUTED, by=by, note=note)
 
 
 @transaction.atomic
 def need_report_dismiss(*, report: NeedReport, by, note: str | None = None) -> NeedReport:
     """Dismiss a report that is out of the network's reach (or not a need at all)."""
     current = _open_report(report)
-    current.status = NeedReport.Status.DISMISSED
-    current.handled_by = by
-    current.handled_at = timezone.now()
-    if note is not None:
-        current.staff_note = note
-    _save(current)
-    report.refresh_from_db()
-    return current
+    return _close(current, report, status=NeedReport.Status.DISMISSED, by=by, note=note)
 
 
 @transaction.atomic
