@@ -13,6 +13,7 @@ from partners.images import SafeImageField
 from partners.markup import markup_problems
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
+from partners.rules import member_partner_ids
 from partners.validators import validate_siren
 
 
@@ -371,10 +372,11 @@ class ActionForm(forms.ModelForm):
             self.fields["partner"].disabled = True
             self.fields["partner"].queryset = Partner.objects.filter(pk=self.instance.partner_id)
         elif user is not None and not user.is_staff:
-            partners = partners.filter(memberships__user=user)
-            self.fields["partner"].queryset = partners
-            if partners.count() == 1:
-                self.fields["partner"].initial = partners.first().pk
+            # The user's partners were read by the permission check: no query here.
+            mine = member_partner_ids(user)
+            self.fields["partner"].queryset = partners.filter(pk__in=mine)
+            if len(mine) == 1:
+                self.fields["partner"].initial = next(iter(mine))
         else:
             self.fields["partner"].queryset = partners
         self.fields["partner"].empty_label = None

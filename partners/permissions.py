@@ -27,3 +27,15 @@ def require_object_permission(request, permission: str, obj=None):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise Http404
+
+
+class OneLookupMixin:
+    """The permission check and the page share one fetch of the object (and its prefetches)."""
+
+    def get_object(self, queryset=None):
+        if queryset is None and getattr(self, "_looked_up", None) is not None:
+            return self._looked_up
+        found = super().get_object(queryset)
+        if queryset is None:
+            self._looked_up = found
+        return found

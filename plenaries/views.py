@@ -136,6 +136,10 @@ class PlenaryDetailView(DetailView):
 class RegistrationView(PlenaryMixin, FormView):
     """A member answers the convocation for their partner (staff may answer for any)."""
 
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
+
     permission = "plenaries.answer_convocation"
     template_name = "plenaries/registration_form.html"
     form_class = RegistrationForm

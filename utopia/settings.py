@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "utopia.cache.MemberPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "utopia.urls"
@@ -118,6 +119,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "utopia.context_processors.site",
+                # Last: while a member page is cached, it stands in for the form token.
+                "utopia.cache.csrf_placeholder",
             ],
         },
     },
@@ -156,7 +159,7 @@ CACHES = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "utopia.redis_cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
 
@@ -202,6 +205,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 # The age counts from the last activity (inactivity expiry): utopia.sessions saves the session
 # again when its last save is older than this, rather than on every request.
 SESSION_SAVE_EVERY_REQUEST = False
+if os.environ.get("REDIS_URL"):
+    # Read from Redis, written through to the database: a member's page no longer waits for a
+    # session query, and a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 UTOPIA_SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
 
 # --- Internationalisation ------------------------------------------------------------------

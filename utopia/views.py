@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
 
 from utopia import sections
+from utopia.cache import cache_member_page
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
 from utopia.forms import CollaborationFilterForm, TwoFactorConfirmForm
 
@@ -27,8 +29,9 @@ def home(request):
 
 
 @login_required
+@cache_member_page
 def member_space(request):
-    return render(
+    return TemplateResponse(
         request,
         "utopia/member_space.html",
         {"blocks": sections.blocks(request, "member_space_context")},

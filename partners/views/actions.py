@@ -17,7 +17,11 @@ from partners import services
 from partners.filters import ActionFilter
 from partners.forms import ActionForm
 from partners.models import Action, ActionTransition, Partner
-from partners.permissions import ScopedPermissionRequiredMixin, require_object_permission
+from partners.permissions import (
+    OneLookupMixin,
+    ScopedPermissionRequiredMixin,
+    require_object_permission,
+)
 from partners.rules import member_partner_ids
 
 
@@ -126,6 +130,10 @@ def event_jsonld(request, action: Action) -> dict:
 class ActionMineView(LoginRequiredMixin, ListView):
     """The actions of the user's partners (run or co-organised), with their status."""
 
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
+
     template_name = "partners/action_mine.html"
     context_object_name = "actions"
     paginate_by = 20
@@ -140,18 +148,6 @@ class ActionMineView(LoginRequiredMixin, ListView):
             .select_related("partner")
             .order_by("-updated_at", "-pk")
         )
-
-
-class OneLookupMixin:
-    """The permission check and the page share one fetch of the action (and its prefetches)."""
-
-    def get_object(self, queryset=None):
-        if queryset is None and getattr(self, "_action", None) is not None:
-            return self._action
-        action = super().get_object(queryset)
-        if queryset is None:
-            self._action = action
-        return action
 
 
 class ActionFormMixin:
@@ -171,6 +167,10 @@ class ActionFormMixin:
 
 
 class ActionCreateView(ScopedPermissionRequiredMixin, ActionFormMixin, CreateView):
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
+
     permission_required = "partners.post_action"
 
     def get_initial(self):
@@ -200,6 +200,10 @@ class ActionCreateView(ScopedPermissionRequiredMixin, ActionFormMixin, CreateVie
 
 
 class ActionUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, ActionFormMixin, UpdateView):
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
+
     permission_required = "partners.edit_action"
 
     def get_queryset(self):
@@ -228,6 +232,10 @@ class ActionUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, ActionForm
 
 class ActionManageView(ScopedPermissionRequiredMixin, OneLookupMixin, DetailView):
     """The member's view of one action: its preview, status, and the CCAS's messages."""
+
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
 
     permission_required = "partners.view_action_moderation"
     template_name = "partners/action_manage.html"

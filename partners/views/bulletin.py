@@ -15,6 +15,10 @@ from partners.permissions import ScopedPermissionRequiredMixin, require_object_p
 
 
 class BulletinListView(ScopedPermissionRequiredMixin, ListView):
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
+
     permission_required = "partners.view_network"
     template_name = "partners/bulletin_list.html"
     context_object_name = "posts"
@@ -25,6 +29,10 @@ class BulletinListView(ScopedPermissionRequiredMixin, ListView):
 
 
 class BulletinPostCreateView(ScopedPermissionRequiredMixin, CreateView):
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
+
     permission_required = "partners.view_network"
     form_class = BulletinPostForm
     template_name = "partners/bulletin_form.html"

@@ -44,6 +44,10 @@ class GroupMixin:
 class SpaceMixin(ScopedPermissionRequiredMixin, GroupMixin):
     """A page of the group space: members of the group (and staff) only."""
 
+    # GET depends only on the member, the URL and the network's data: the shell may keep its
+    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
+    cache_member_page = True
+
     permission_required = "workgroups.view_space"
     space_section = "overview"
     page_title = ""

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.csp import build_policy
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,7 +79,8 @@ class SpaceView(SpaceMixin, TemplateView):
         group = self.group
         context.update(
             pending_requests=group.pending_request_count if context["can_manage"] else 0,
-            running_election=group.elections.running().first(),
+            # Read by the template only: a page served from the member cache skips it.
+            running_election=SimpleLazyObject(group.elections.running().first),
             upcoming_meetings=group.meetings.filter(starts_at__gte=timezone.now()).order_by(
                 "starts_at"
             )[:5],
