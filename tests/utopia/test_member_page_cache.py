@@ -130,7 +130,9 @@ def test_a_pilot_whose_term_ends_loses_the_pilot_pages_the_next_day(
     group = WorkingGroupFactory()
     GroupMembershipFactory(group=group, partner=partner)
     # The term ends tomorrow: a date, not a write, takes the pilot's pages away.
-    PilotTermFactory(group=group, user=member, partner=partner, ended_on=today + datetime.timedelta(1))
+    PilotTermFactory(
+        group=group, user=member, partner=partner, ended_on=today + datetime.timedelta(1)
+    )
     path = f"/groupes/{group.slug}/espace/reunions/nouvelle/"
     client.force_login(member)
     assert client.get(path).status_code == 200
@@ -141,9 +143,7 @@ def test_a_pilot_whose_term_ends_loses_the_pilot_pages_the_next_day(
     assert client.get(path).status_code == 404
 
 
-def test_a_pending_message_is_shown_once_and_the_page_with_it_is_not_kept(
-    client, manager, partner
-):
+def test_a_pending_message_is_shown_once_and_the_page_with_it_is_not_kept(client, manager, partner):
     path = f"/partenaires/{partner.slug}/inviter/"
     client.force_login(manager)
     client.get(path)
