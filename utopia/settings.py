@@ -166,6 +166,8 @@ if os.environ.get("REDIS_URL"):
 # Anonymous visitors' pages are cached whole (utopia/cache.py). The cache must be shared by
 # every worker process for invalidation to reach them all: on by default with REDIS_URL only.
 UTOPIA_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if os.environ.get("REDIS_URL") else 0)
+# When the database is out of reach, pages answer 503 and ask to come back after this delay.
+UTOPIA_RETRY_AFTER_SECONDS = 10
 
 # --- Authentication ------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -352,6 +354,8 @@ UTOPIA_SIGNATORY_NAME_RETENTION_DAYS = env_int("SIGNATORY_NAME_RETENTION_DAYS", 
 # daily from cron). Reports are limited per client address: enough for a person, too few for a
 # robot.
 UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS = env_int("NEED_REPORT_CONTACT_RETENTION_DAYS", 365)
+# Access requests (and their audit history) are deleted this many days after their decision.
+UTOPIA_ACCESS_REQUEST_RETENTION_DAYS = env_int("ACCESS_REQUEST_RETENTION_DAYS", 365)
 UTOPIA_NEED_REPORT_LIMIT = env_int("NEED_REPORT_LIMIT", 3)
 UTOPIA_NEED_REPORT_LIMIT_SECONDS = env_int("NEED_REPORT_LIMIT_SECONDS", 600)
 

@@ -2,11 +2,13 @@
 robots.txt."""
 
 import base64
+import sys
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -107,6 +109,12 @@ def error_500(request):
     # No context processors: whatever failed may be among them.
     from django.template import loader
 
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        # The database is out of reach (restarting, overloaded): a temporary state, said as such
+        # to people, to browsers and to the monitoring.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(settings.UTOPIA_RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

@@ -173,6 +173,39 @@ def test_server_error_page_is_in_french_and_standalone():
     assert "erreur" in response.content.decode()
 
 
+@pytest.mark.parametrize("error_class", ["OperationalError", "InterfaceError"])
+def test_an_unreachable_database_answers_503_with_a_delay_to_come_back(error_class):
+    """During a PostgreSQL restart (make loadtest) people got "Le portail a rencontré une
+    erreur": a temporary state is a 503, with Retry-After for browsers and the monitoring."""
+    import django.db
+
+    from utopia.views import error_500
+
+    error = getattr(django.db, error_class)
+    try:
+        raise error("connection to server at 127.0.0.1, port 5432 failed")
+    except error:
+        response = error_500(None)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    page = response.content.decode()
+    assert '<html lang="fr">' in page
+    assert "<h1>Le portail est momentanément indisponible</h1>" in page
+
+
+def test_other_server_errors_stay_500():
+    from django.db import IntegrityError
+
+    from utopia.views import error_500
+
+    try:
+        raise IntegrityError("duplicate key")
+    except IntegrityError:
+        response = error_500(None)
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
 @pytest.mark.django_db
 def test_main_navigation_marks_the_current_section(client):
     page = client.get("/partenaires/").content.decode()
