@@ -2,6 +2,7 @@
 slow mail server never blocks a page (see settings.TASKS)."""
 
 import base64
+from email.message import MIMEPart
 
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
@@ -19,7 +20,8 @@ def send_email(
     attachments: list[dict] | None = None,
 ) -> int:
     """Send one message. Attachments are dicts {filename, content (text or base64 in
-    `content_b64`), mimetype} so that the task's arguments stay JSON."""
+    `content_b64`), mimetype, and optionally params for the Content-Type, such as a calendar's
+    method} so that the task's arguments stay JSON."""
     message = EmailMultiAlternatives(
         subject=subject, body=body, to=to, reply_to=reply_to or None, headers=headers or None
     )
@@ -29,5 +31,23 @@ def send_email(
         content = attachment.get("content")
         if content is None:
             content = base64.b64decode(attachment["content_b64"])
-        message.attach(attachment["filename"], content, attachment["mimetype"])
+        if attachment.get("params"):
+            message.attach(_part_with_params(attachment, content))
+        else:
+            message.attach(attachment["filename"], content, attachment["mimetype"])
     return message.send()
+
+
+def _part_with_params(attachment: dict, content: str) -> MIMEPart:
+    """A text attachment whose Content-Type carries parameters: Outlook treats a calendar as an
+    invitation (with its answer buttons) only with `text/calendar; method=REQUEST`."""
+    _maintype, subtype = attachment["mimetype"].split("/", 1)
+    part = MIMEPart()
+    part.set_content(
+        content,
+        subtype=subtype,
+        disposition="attachment",
+        filename=attachment["filename"],
+        params=attachment["params"],
+    )
+    return part

@@ -70,7 +70,14 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
 
     def invitation_for(address: str) -> list[dict]:
         content = calendars[address].decode()
-        return [{"filename": filename, "content": content, "mimetype": "text/calendar"}]
+        return [
+            {
+                "filename": filename,
+                "content": content,
+                "mimetype": "text/calendar",
+                "params": {"method": method},
+            }
+        ]
 
     template = f"plenary_{kind}"
     transaction.on_commit(

@@ -24,10 +24,14 @@ pytestmark = pytest.mark.django_db
 
 
 def ics_of(message) -> icalendar.Calendar:
-    [(filename, content, mimetype)] = message.attachments
-    assert mimetype == "text/calendar"
-    assert filename.endswith(".ics")
-    return icalendar.Calendar.from_ical(content)
+    """The calendar attached to a sent message, read from the message as it goes out."""
+    [part] = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename().endswith(".ics")
+    assert part.get_content_disposition() == "attachment"
+    calendar = icalendar.Calendar.from_ical(part.get_content())
+    # Outlook shows an invitation with its answer buttons only when the MIME type says so too.
+    assert part.get_param("method") == calendar["METHOD"]
+    return calendar
 
 
 def event_of(calendar):
@@ -85,8 +89,11 @@ def test_convening_emails_every_active_partners_members_with_an_invitation(
         assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
         assert attendee.params["RSVP"] == "FALSE"
         assert attendee.params["CUTYPE"] == "INDIVIDUAL"
-    [raw_to_member] = [m.attachments[0][1] for m in mailoutbox if m.to == ["membre@exemple.fr"]]
-    assert "autre@exemple.fr" not in raw_to_member.replace("\r\n ", "")  # unfolded lines
+    [to_member] = [m for m in mailoutbox if m.to == ["membre@exemple.fr"]]
+    [part] = [p for p in to_member.message().walk() if p.get_content_type() == "text/calendar"]
+    raw_to_member = part.get_content()
+    assert "mailto:membre@exemple.fr" in raw_to_member.replace("\r\n ", "")  # unfolded lines
+    assert "autre@exemple.fr" not in raw_to_member.replace("\r\n ", "")
     assert len({str(e["UID"]) for e in events.values()}) == 1
     assert {e["SEQUENCE"] for e in events.values()} == {0}
     assert len({e.decoded("DTSTAMP") for e in events.values()}) == 1
