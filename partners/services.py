@@ -240,6 +240,24 @@ def access_request_create(*, data: dict) -> AccessRequest:
 
 
 @transaction.atomic
+def access_requests_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the access requests decided more than ACCESS_REQUEST_RETENTION_DAYS days ago, and
+    their audit-history copies, which hold the applicant's name, address and message (RGPD).
+    A pending request waits for its decision. Returns how many were deleted."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.UTOPIA_ACCESS_REQUEST_RETENTION_DAYS)
+    ids = list(
+        AccessRequest.objects.exclude(status=AccessRequest.Status.PENDING)
+        .filter(decided_at__lt=limit)
+        .values_list("pk", flat=True)
+    )
+    AccessRequest.objects.filter(pk__in=ids).delete()
+    # After the deletion, which records one more copy of each.
+    AccessRequest.history.filter(id__in=ids).delete()
+    return len(ids)
+
+
+@transaction.atomic
 def access_request_approve(*, access_request: AccessRequest, by) -> Invitation:
     """Staff accept: the person receives an invitation to the partner."""
     if access_request.status != AccessRequest.Status.PENDING:
