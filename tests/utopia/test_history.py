@@ -89,6 +89,18 @@ def test_history_of_accounts_never_keeps_password_hashes(member):
     assert "email" in fields
 
 
+def test_a_login_records_its_date_without_a_history_row(client, member):
+    from tests.factories import PASSWORD
+
+    User = get_user_model()
+    rows = User.history.filter(id=member.pk).count()
+    response = client.post("/compte/connexion/", {"username": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.last_login is not None
+    assert User.history.filter(id=member.pk).count() == rows
+
+
 def test_erasure_reaches_the_history(client, staff, member, partner):
     InvitationFactory(partner=partner, email=member.email)
     old_email = member.email
