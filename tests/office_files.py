@@ -126,6 +126,19 @@ def ooxml(parts, content_types="<Types/>") -> bytes:
     return buffer.getvalue()
 
 
+def odf(mimetype="application/vnd.oasis.opendocument.text", parts=()) -> bytes:
+    """An OpenDocument file as LibreOffice writes it: `mimetype` first and stored, then the
+    rest; `parts` adds members, such as a Basic module (Basic/Standard/Module1.xml)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+        for name in parts:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
 def word_97_with_directory_loop() -> bytes:
     """A Word file whose directory chain points back to itself: a parser that trusts the
     allocation table would never stop."""

@@ -34,6 +34,10 @@ OOXML_TYPES = {
     "xl/": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "ppt/": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 }
+# Where LibreOffice keeps code in an OpenDocument file: Basic modules (Basic/<library>/<module>.xml,
+# beside the library descriptors script-lb.xml and script-lc.xml), and Python, JavaScript or
+# BeanShell scripts under Scripts/.
+ODF_LIBRARY_DESCRIPTORS = {"script-lb.xml", "script-lc.xml"}
 ODF_TYPES = {
     "application/vnd.oasis.opendocument.text": "odt",
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
@@ -91,7 +95,8 @@ def _macros_refused():
     return ValidationError(
         _(
             "Ce document contient des macros (du code exécutable) : il est refusé. "
-            "Enregistrez-le sans macros (.docx, .xlsx, .pptx) puis déposez-le à nouveau."
+            "Enregistrez-le sans macros (.docx, .xlsx, .pptx, ou .odt, .ods, .odp sans "
+            "macros Basic ni scripts) puis déposez-le à nouveau."
         ),
         code="macros",
     )
@@ -229,6 +234,8 @@ def _office_archive_type(upload):
             if "mimetype" in names:
                 mimetype = _read_small(archive, "mimetype").decode("ascii", "replace").strip()
                 if mimetype in ODF_TYPES:
+                    if any(_is_odf_code(name) for name in names):
+                        raise _macros_refused()
                     return ODF_TYPES[mimetype], mimetype
             if "[Content_Types].xml" in names:
                 declared = _read_small(archive, "[Content_Types].xml").decode("utf-8", "replace")
@@ -246,6 +253,14 @@ def _office_archive_type(upload):
     finally:
         upload.seek(0)
     return None
+
+
+def _is_odf_code(name: str) -> bool:
+    path = PurePosixPath(name)
+    top = path.parts[0].lower() if path.parts else ""
+    if top == "scripts":
+        return not name.endswith("/")
+    return top == "basic" and path.suffix == ".xml" and path.name not in ODF_LIBRARY_DESCRIPTORS
 
 
 def _read_small(archive, name, limit=1024 * 1024):

@@ -304,8 +304,23 @@ def test_a_broken_ole2_container_is_refused(client, group, seat, member, content
         ),
         ("budget.xlsx", office_files.ooxml(["xl/workbook.xml", "xl/vbaProject.bin"])),
         ("cr.doc", office_files.word_97_with_macros()),
+        ("cr.odt", office_files.odf(parts=["Basic/Standard/Module1.xml"])),
+        (
+            "budget.ods",
+            office_files.odf(
+                "application/vnd.oasis.opendocument.spreadsheet",
+                ["Scripts/python/calcul.py"],
+            ),
+        ),
     ],
-    ids=["docx-with-vba-project", "docm-content-type", "xlsm", "word-97-macros"],
+    ids=[
+        "docx-with-vba-project",
+        "docm-content-type",
+        "xlsm",
+        "word-97-macros",
+        "odt-basic-module",
+        "ods-python-script",
+    ],
 )
 def test_a_document_carrying_macros_is_refused(client, group, seat, member, name, content):
     client.force_login(member)
@@ -313,6 +328,33 @@ def test_a_document_carrying_macros_is_refused(client, group, seat, member, name
     assert response.status_code == 200
     assert "contient des macros" in response.content.decode()
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extension"),
+    [
+        ("cr.odt", office_files.odf(), "odt"),
+        (
+            "budget.ods",
+            office_files.odf("application/vnd.oasis.opendocument.spreadsheet"),
+            "ods",
+        ),
+        # An empty Basic library, which LibreOffice writes for some documents: no code in it.
+        (
+            "cr.odt",
+            office_files.odf(parts=["Basic/script-lc.xml", "Basic/Standard/script-lb.xml"]),
+            "odt",
+        ),
+    ],
+    ids=["odt", "ods", "odt-empty-basic-library"],
+)
+def test_a_libreoffice_document_without_code_is_accepted(
+    client, group, seat, member, name, content, extension
+):
+    client.force_login(member)
+    response = upload(client, group, name, content, "application/octet-stream")
+    assert response.status_code == 302
+    assert Document.objects.get().file.name.endswith(f".{extension}")
 
 
 # --- Discussions -----------------------------------------------------------------------------
