@@ -195,6 +195,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+# The client's address as the CCAS's reverse proxy saw it (utopia/client_ip.py): lockouts and
+# the need-report limit count per visitor, not per proxy.
+AXES_CLIENT_IP_CALLABLE = "utopia.client_ip.client_ip"
 # Staff enter the back-office with a second factor (TOTP): always in production.
 UTOPIA_STAFF_2FA = env_bool("STAFF_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "UTOPIA CCAS Thionville"
@@ -358,6 +361,11 @@ UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS = env_int("NEED_REPORT_CONTACT_RETENTI
 UTOPIA_ACCESS_REQUEST_RETENTION_DAYS = env_int("ACCESS_REQUEST_RETENTION_DAYS", 365)
 UTOPIA_NEED_REPORT_LIMIT = env_int("NEED_REPORT_LIMIT", 3)
 UTOPIA_NEED_REPORT_LIMIT_SECONDS = env_int("NEED_REPORT_LIMIT_SECONDS", 600)
+# Proxies in front of gunicorn that append to X-Forwarded-For (utopia/client_ip.py): the CCAS's
+# reverse proxy in production, none on a development machine.
+UTOPIA_TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if not DEBUG and env_bool("BEHIND_HTTPS_PROXY", True) else 0
+)
 
 LOGGING = {
     "version": 1,

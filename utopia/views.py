@@ -8,22 +8,36 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from utopia import sections
+from partners.exports import csv_response
+from utopia import digest, needs, report, sections
 from utopia.cache import cache_member_page
+from utopia.client_ip import client_ip
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
-from utopia.forms import CollaborationFilterForm, TwoFactorConfirmForm
+from utopia.forms import (
+    CollaborationFilterForm,
+    EmailPreferencesForm,
+    NeedReportForm,
+    TwoFactorConfirmForm,
+)
+from utopia.models import EmailPreferences
 
 
 def home(request):
@@ -107,8 +121,6 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # No context processors: whatever failed may be among them.
-    from django.template import loader
-
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         # The database is out of reach (restarting, overloaded): a temporary state, said as such
         # to people, to browsers and to the monitoring.
@@ -123,8 +135,6 @@ def two_factor_setup(request):
     """A staff member enrols the authenticator app that the back-office asks for."""
     if not request.user.is_staff:
         raise Http404
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     if confirmed:
@@ -183,10 +193,6 @@ def media(request, path):
 
 @login_required
 def email_preferences(request):
-    from utopia import digest
-    from utopia.forms import EmailPreferencesForm
-    from utopia.models import EmailPreferences
-
     current = EmailPreferences.objects.filter(user=request.user).first()
     receives = current.receives_digest if current else True
     # An unticked box sends nothing: the POST may be empty and still mean "no".
@@ -204,10 +210,6 @@ def email_preferences(request):
 @csrf_exempt  # the signed token is the proof; mail providers POST it (RFC 8058 one-click)
 @never_cache
 def digest_unsubscribe(request, token: str):
-    from django.core.exceptions import ValidationError
-
-    from utopia import digest
-
     try:
         person = digest.user_from_unsubscribe_token(token)
     except ValidationError as error:
@@ -223,8 +225,6 @@ def digest_unsubscribe(request, token: str):
 def _staff_only(request):
     """Staff pages of the front office: anonymous visitors log in, others get a 404."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     if not request.user.is_staff:
         raise Http404
@@ -232,11 +232,6 @@ def _staff_only(request):
 
 
 def yearly_report(request, year: int | None = None):
-    from django.utils import timezone
-
-    from partners.exports import csv_response
-    from utopia import report
-
     denied = _staff_only(request)
     if denied:
         return denied
@@ -264,13 +259,9 @@ def need_report(request):
     """ "Signaler un besoin": anyone, without an account. A robot that fills the hidden field is
     shown the same thanks as a person and nothing is stored; past the limit per client
     address, nothing is read or stored and the answer says when to come back (429)."""
-    from django.core.exceptions import ValidationError
-
-    from utopia import needs
-    from utopia.forms import NeedReportForm
 
     if request.method == "POST":
-        address = request.META.get("REMOTE_ADDR", "")
+        address = client_ip(request)
         if not needs.need_report_allowed(client_address=address):
             minutes = max(settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS // 60, 1)
             return render(
