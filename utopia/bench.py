@@ -1156,7 +1156,7 @@ class Benchmark:
             f"## Banc de performance du {datetime.date.today():%d/%m/%Y} (commit {commit or '?'})",
             "",
             f"Machine : {os.cpu_count()} cœurs ({_cpu_model()}), Python {platform.python_version()}, "
-            f"PostgreSQL sur 127.0.0.1, Redis pour le cache des pages anonymes. "
+            f"PostgreSQL sur 127.0.0.1, Redis pour les caches de pages et les sessions. "
             f"Serveur : {self.server.description}, réglages de production (DEBUG=0, HTTPS "
             f"derrière le proxy). Charge : wrk, {self.options.connections} connexions, "
             f"{self.options.duration:g} s par page après {self.options.warmup:g} s de chauffe. "
