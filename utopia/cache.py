@@ -21,6 +21,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -154,6 +155,8 @@ class MemberPageCacheMiddleware:
             and not response.cookies
             and not getattr(getattr(request, "_messages", None), "added_new", False)
             and _only_placeholder_tokens(content)
+            # A CSP nonce is good for one response: a page that used one is never replayed.
+            and not get_nonce(request)
         ):
             entry = (version, content, dict(response.headers))
             cache.set(key, entry, settings.UTOPIA_PAGE_CACHE_SECONDS)

@@ -171,3 +171,28 @@ def test_pages_not_opted_in_are_rendered_every_time(client, member):
     client.force_login(member)
     client.get("/compte/preferences/")
     assert client.get("/compte/preferences/").templates
+
+
+def test_a_page_that_used_a_csp_nonce_is_not_kept(rf, member, settings):
+    """No template uses a nonce today; one that did would serve a nonce the browser refuses."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse
+    from django.utils.csp import LazyNonce
+
+    from utopia.cache import MemberPageCacheMiddleware
+
+    def view(request):
+        return HttpResponse(f"<script nonce='{request._csp_nonce}'></script>")
+
+    view.cache_member_page = True
+    request = rf.get("/mon-espace/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.user = member
+    request._csp_nonce = LazyNonce()
+    middleware = MemberPageCacheMiddleware(lambda r: view(r))
+    assert middleware.process_view(request, view, (), {}) is None  # a miss
+    middleware(request)
+    again = rf.get("/mon-espace/")
+    again.user = member
+    again._csp_nonce = LazyNonce()
+    assert middleware.process_view(again, view, (), {}) is None  # still a miss: not kept
