@@ -10,7 +10,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from partners.images import SafeImageField
-from partners.markup import markup_problems
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
 from partners.rules import member_partner_ids
@@ -397,13 +396,6 @@ class ActionForm(forms.ModelForm):
             Fieldset(_("Image"), "image", "image_alt"),
             Submit("submit", _("Enregistrer et prévisualiser")),
         )
-
-    def clean_body(self):
-        body = self.cleaned_data.get("body", "")
-        problems = markup_problems(body)
-        if problems:
-            raise ValidationError(problems, code="hostile_markup")
-        return body
 
     def clean_is_accessible(self):
         value = self.cleaned_data.get("is_accessible")

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = {
@@ -85,3 +86,12 @@ def markup_problems(text: str) -> list[str]:
             )
             break
     return problems
+
+
+def validate_markup(text: str) -> None:
+    """Field validator of every Markdown text people write (partner pages, actions, group
+    missions, plenaries, themes, the charter): the admin, the portal's forms and the services'
+    full_clean() all refuse what markup_problems names."""
+    problems = markup_problems(text)
+    if problems:
+        raise ValidationError(problems, code="hostile_markup")

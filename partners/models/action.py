@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partners import search
-from partners.markup import render_markdown
+from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
 
 from .partner import Partner
@@ -125,6 +125,7 @@ class Action(models.Model):
         _("description"),
         blank=True,
         help_text=_("Texte en Markdown : **gras**, *italique*, listes, liens."),
+        validators=[validate_markup],
     )
     body_html = models.TextField(editable=False, blank=True)
     image = models.ImageField(

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from partners.markup import render_markdown
+from partners.markup import render_markdown, validate_markup
 
 from .partner import Partner
 
@@ -21,7 +21,9 @@ class Charter(models.Model):
 
     version = models.CharField(_("version"), max_length=20, unique=True)
     title = models.CharField(_("titre"), max_length=200)
-    text = models.TextField(_("texte"), help_text=_("Texte en Markdown."))
+    text = models.TextField(
+        _("texte"), help_text=_("Texte en Markdown."), validators=[validate_markup]
+    )
     text_html = models.TextField(editable=False, blank=True)
     adopted_on = models.DateField(_("adoptée le"))
     place = models.CharField(_("lieu de signature"), max_length=100, blank=True)

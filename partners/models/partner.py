@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners import search
-from partners.markup import render_markdown
+from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
 from partners.validators import phone_validator, validate_siren
 
@@ -93,6 +93,7 @@ class Partner(models.Model):
         _("description"),
         blank=True,
         help_text=_("Texte en Markdown : **gras**, *italique*, listes, liens."),
+        validators=[validate_markup],
     )
     description_html = models.TextField(editable=False, blank=True)
     fields_of_action = models.ManyToManyField(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.markup import render_markdown
+from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
 from plenaries.validators import validate_pdf
 
@@ -74,6 +74,7 @@ class Plenary(models.Model):
         _("présentation"),
         blank=True,
         help_text=_("Texte en Markdown, affiché avec l'ordre du jour."),
+        validators=[validate_markup],
     )
     introduction_html = models.TextField(editable=False, blank=True)
     registration_deadline = models.DateField(
@@ -82,7 +83,12 @@ class Plenary(models.Model):
         blank=True,
         help_text=_("Les partenaires répondent jusqu'à ce jour inclus. Vide : la veille."),
     )
-    minutes = models.TextField(_("compte rendu"), blank=True, help_text=_("Texte en Markdown."))
+    minutes = models.TextField(
+        _("compte rendu"),
+        blank=True,
+        help_text=_("Texte en Markdown."),
+        validators=[validate_markup],
+    )
     minutes_html = models.TextField(editable=False, blank=True)
     minutes_pdf = models.FileField(
         _("compte rendu (PDF)"),

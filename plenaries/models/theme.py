@@ -3,7 +3,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.markup import render_markdown
+from partners.markup import render_markdown, validate_markup
 
 from .plenary import Plenary
 
@@ -41,7 +41,12 @@ class Theme(models.Model):
 
     name = models.CharField(_("nom"), max_length=150, unique=True)
     slug = models.SlugField(_("identifiant d'URL"), max_length=150, unique=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Texte en Markdown."))
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Texte en Markdown."),
+        validators=[validate_markup],
+    )
     description_html = models.TextField(editable=False, blank=True)
     adopted_at = models.DateField(_("adopté le"))
     closed_at = models.DateField(_("clos le"), null=True, blank=True)

@@ -141,9 +141,32 @@ def test_no_rna_number_is_asked_for(client, member, partner):
         '<p style="background:url(javascript:alert(1))">Bonjour</p>',
     ],
 )
-def test_hostile_html_in_description_is_rendered_inert(client, edit, partner, hostile):
-    assert edit(description=hostile).status_code == 302
+def test_hostile_html_in_description_is_refused_in_french_and_nothing_changes(
+    edit, partner, hostile
+):
+    before = partner.description
+    response = edit(description=hostile)
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["description"])
+    assert "ne peut pas contenir de balises HTML" in errors or "n'est pas accepté" in errors
     partner.refresh_from_db()
+    assert partner.description == before
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert('x')</script>Bonjour",
+        '<img src="x" onerror="alert(1)">Bonjour',
+        "[Bonjour](javascript:alert(1))",
+        '<p style="background:url(javascript:alert(1))">Bonjour</p>',
+    ],
+)
+def test_hostile_html_that_never_went_through_a_form_is_still_rendered_inert(
+    client, partner, hostile
+):
+    partner.description = hostile
+    partner.save()  # a script or a shell, not a form: no validation
     html = partner.description_html
     for forbidden in ["<script", "onerror", "javascript:", "<iframe", "style="]:
         assert forbidden not in html.lower()

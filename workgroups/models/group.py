@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.markup import render_markdown
+from partners.markup import render_markdown, validate_markup
 
 
 class WorkingGroupQuerySet(models.QuerySet):
@@ -29,7 +29,9 @@ class WorkingGroup(models.Model):
     )
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
-    mission = models.TextField(_("mission"), help_text=_("Texte en Markdown."))
+    mission = models.TextField(
+        _("mission"), help_text=_("Texte en Markdown."), validators=[validate_markup]
+    )
     mission_html = models.TextField(editable=False, blank=True)
     meeting_rhythm = models.TextField(_("rythme des réunions"), blank=True, max_length=2000)
     decision_making = models.TextField(_("manière de décider"), blank=True, max_length=2000)
