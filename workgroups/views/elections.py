@@ -26,11 +26,14 @@ from workgroups.models import (
 from .base import ManageMixin, SpaceMixin
 
 
-class ElectionListView(SpaceMixin, ListView):
-    # Opening and closing times change these pages with the clock: never kept in the member
-    # page cache.
+class ChangesWithTheClock:
+    """An election opens and closes at a given minute, and these pages change with it: never kept
+    in the member page cache (utopia.cache)."""
+
     cache_member_page = False
 
+
+class ElectionListView(ChangesWithTheClock, SpaceMixin, ListView):
     template_name = "workgroups/election_list.html"
     context_object_name = "elections"
     space_section = "elections"
@@ -49,11 +52,7 @@ class ElectionListView(SpaceMixin, ListView):
         )
 
 
-class ElectionCreateView(ManageMixin, FormView):
-    # Opening and closing times change these pages with the clock: never kept in the member
-    # page cache.
-    cache_member_page = False
-
+class ElectionCreateView(ChangesWithTheClock, ManageMixin, FormView):
     template_name = "workgroups/election_form.html"
     form_class = ElectionForm
     space_section = "elections"
@@ -97,11 +96,7 @@ def represented_partners(user, group, *, exclude_voted_in=None):
     return partners
 
 
-class ElectionDetailView(SpaceMixin, TemplateView):
-    # Opening and closing times change these pages with the clock: never kept in the member
-    # page cache.
-    cache_member_page = False
-
+class ElectionDetailView(ChangesWithTheClock, SpaceMixin, TemplateView):
     template_name = "workgroups/election_detail.html"
     space_section = "elections"
     page_title = gettext_lazy("Élection du pilote")
@@ -161,10 +156,6 @@ def _election_or_404(request, slug, pk, permission="workgroups.view_space"):
 
 class CandidacyView(SpaceMixin, FormView):
     """Only POST from the election page's form; a GET shows the election page."""
-
-    # Opening and closing times change these pages with the clock: never kept in the member
-    # page cache.
-    cache_member_page = False
 
     form_class = CandidacyForm
     http_method_names = ["post"]
@@ -256,10 +247,6 @@ def election_close(request, slug, pk):
 
 class PilotDesignateView(SpaceMixin, FormView):
     """Staff record a pilot designated at a meeting (groups that decided offline)."""
-
-    # Opening and closing times change these pages with the clock: never kept in the member
-    # page cache.
-    cache_member_page = False
 
     permission_required = "workgroups.designate_pilot"
     template_name = "workgroups/pilotterm_form.html"
