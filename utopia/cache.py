@@ -39,6 +39,15 @@ def current_version() -> int:
     return version
 
 
+def current_entry(key: str) -> tuple[tuple | None, int]:
+    """(the entry stored under `key` if it was stored at the current version, the version), in
+    one round trip to the cache: every entry is a tuple whose first item is its version."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or current_version()
+    entry = found.get(key)
+    return (entry if entry is not None and entry[0] == version else None), version
+
+
 def bump_version(**kwargs) -> None:
     """Signal receiver: the network's data changed, every cached page is now stale."""
     try:
@@ -58,10 +67,8 @@ class AnonymousPageCacheMiddleware:
         # One round trip to the cache: the version and the page, which carries the version it
         # was rendered at; a page from an older version is a miss.
         key = self._key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or current_version()
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
+        entry, version = current_entry(key)
+        if entry is not None:
             return entry[1]
         response = self.get_response(request)
         if self._cacheable_response(request, response):
@@ -167,10 +174,8 @@ class MemberPageCacheMiddleware:
         if not self._cacheable(request, view_func):
             return None
         key = self._key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or current_version()
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
+        entry, version = current_entry(key)
+        if entry is not None:
             return HttpResponse(_with_token(request, entry[1]), headers=entry[2])
         request._utopia_member_page = (key, version)
         setattr(request, PLACEHOLDER_FLAG, True)

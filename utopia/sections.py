@@ -9,11 +9,8 @@ and the shell gathers them in a fixed order, after its own pages (utopia/sitemap
 
 from importlib import import_module
 
-from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from utopia.cache import VERSION_KEY, current_version
 from utopia.sitemaps import ShellPageSitemap
 
 APPS = ["partners", "plenaries", "workgroups"]
@@ -29,19 +26,8 @@ def _module(app: str):
 
 
 def blocks(request, hook: str) -> list[str]:
-    """The rendered block of each app offering `hook`, in APPS order.
-
-    A member's blocks of "Mon espace" are kept in the shared cache under their own user id and
-    the version of the network's data (utopia.cache): any write shows at once, and the expiry
-    (UTOPIA_PAGE_CACHE_SECONDS) bounds what only time changes, such as a passed deadline."""
-    key = None
-    seconds = settings.UTOPIA_PAGE_CACHE_SECONDS
-    if seconds and hook == "member_space_context" and request.user.is_authenticated:
-        key = f"utopia:blocks:{hook}:{request.user.pk}"
-        entry = cache.get_many([VERSION_KEY, key])
-        version = entry.get(VERSION_KEY) or current_version()
-        if key in entry and entry[key][0] == version:
-            return entry[key][1]
+    """The rendered block of each app offering `hook`, in APPS order. ("Mon espace" is kept
+    whole per member by utopia.cache.MemberPageCacheMiddleware.)"""
     result = []
     for app in APPS:
         module = _module(app)
@@ -50,9 +36,6 @@ def blocks(request, hook: str) -> list[str]:
             continue
         template = "_home.html" if hook == "home_context" else "_member_space.html"
         result.append(render_to_string(f"{app}/{template}", function(request), request=request))
-    # A block holding a form token belongs to one session: never kept.
-    if key is not None and not any("csrfmiddlewaretoken" in block for block in result):
-        cache.set(key, (version, result), seconds)
     return result
 
 

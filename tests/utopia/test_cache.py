@@ -81,7 +81,7 @@ def test_private_areas_are_never_cached(client, staff, settings):
         assert not AnonymousPageCacheMiddleware._cacheable_request(request), path
 
 
-def test_member_space_blocks_are_kept_per_user_until_a_write(
+def test_member_space_is_kept_per_user_until_a_write(
     client, member, other_member, partner, django_assert_num_queries
 ):
     import re
