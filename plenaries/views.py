@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from partners.exports import csv_response
 from partners.models import Partner
+from partners.permissions import KeptPerMemberMixin
 from partners.rules import member_partner_ids
 from plenaries import ical, services
 from plenaries.forms import RegistrationForm
@@ -133,12 +134,8 @@ class PlenaryDetailView(DetailView):
         return context
 
 
-class RegistrationView(PlenaryMixin, FormView):
+class RegistrationView(KeptPerMemberMixin, PlenaryMixin, FormView):
     """A member answers the convocation for their partner (staff may answer for any)."""
-
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
 
     permission = "plenaries.answer_convocation"
     template_name = "plenaries/registration_form.html"

@@ -110,9 +110,10 @@ class AnonymousPageCacheMiddleware:
 #
 # A member's form and space pages cost far more to render than to compute: crispy-forms renders
 # each field through several templates. A page opts in with `cache_member_page = True` on its
-# view class (or @cache_member_page on a function), which says that its GET is a function of the
-# member, the URL, the network's data and the day, and of nothing else: no writes, nothing read
-# from the session. Its response is then kept per member, URL, language, day and data version.
+# view class (partners.permissions.KeptPerMemberMixin, for the apps) or @cache_member_page on a
+# function, which says that its GET is a function of the member, the URL, the network's data and
+# the day, and of nothing else: no writes, nothing read from the session. Its response is then
+# kept per member, URL, language, day and data version.
 #
 # A page served from this cache skips its view, permission check included. That is sound because
 # the check was passed by the same member at the same version of the data: losing access takes a

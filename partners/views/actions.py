@@ -18,6 +18,7 @@ from partners.filters import ActionFilter
 from partners.forms import ActionForm
 from partners.models import Action, ActionTransition, Partner
 from partners.permissions import (
+    KeptPerMemberMixin,
     OneLookupMixin,
     ScopedPermissionRequiredMixin,
     require_object_permission,
@@ -127,12 +128,8 @@ def event_jsonld(request, action: Action) -> dict:
 # --- "Mon espace": members write, preview and submit -----------------------------------------
 
 
-class ActionMineView(LoginRequiredMixin, ListView):
+class ActionMineView(KeptPerMemberMixin, LoginRequiredMixin, ListView):
     """The actions of the user's partners (run or co-organised), with their status."""
-
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
 
     template_name = "partners/action_mine.html"
     context_object_name = "actions"
@@ -166,11 +163,9 @@ class ActionFormMixin:
         return redirect(action.get_manage_url())
 
 
-class ActionCreateView(ScopedPermissionRequiredMixin, ActionFormMixin, CreateView):
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
-
+class ActionCreateView(
+    KeptPerMemberMixin, ScopedPermissionRequiredMixin, ActionFormMixin, CreateView
+):
     permission_required = "partners.post_action"
 
     def get_initial(self):
@@ -199,11 +194,9 @@ class ActionCreateView(ScopedPermissionRequiredMixin, ActionFormMixin, CreateVie
         return action
 
 
-class ActionUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, ActionFormMixin, UpdateView):
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
-
+class ActionUpdateView(
+    KeptPerMemberMixin, ScopedPermissionRequiredMixin, OneLookupMixin, ActionFormMixin, UpdateView
+):
     permission_required = "partners.edit_action"
 
     def get_queryset(self):
@@ -230,12 +223,10 @@ class ActionUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, ActionForm
         return action
 
 
-class ActionManageView(ScopedPermissionRequiredMixin, OneLookupMixin, DetailView):
+class ActionManageView(
+    KeptPerMemberMixin, ScopedPermissionRequiredMixin, OneLookupMixin, DetailView
+):
     """The member's view of one action: its preview, status, and the CCAS's messages."""
-
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
 
     permission_required = "partners.view_action_moderation"
     template_name = "partners/action_manage.html"

@@ -11,14 +11,14 @@ from django.views.generic import CreateView, ListView
 from partners import services
 from partners.forms import BulletinPostForm
 from partners.models import BulletinPost
-from partners.permissions import ScopedPermissionRequiredMixin, require_object_permission
+from partners.permissions import (
+    KeptPerMemberMixin,
+    ScopedPermissionRequiredMixin,
+    require_object_permission,
+)
 
 
-class BulletinListView(ScopedPermissionRequiredMixin, ListView):
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
-
+class BulletinListView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, ListView):
     permission_required = "partners.view_network"
     template_name = "partners/bulletin_list.html"
     context_object_name = "posts"
@@ -28,11 +28,7 @@ class BulletinListView(ScopedPermissionRequiredMixin, ListView):
         return BulletinPost.objects.visible().select_related("partner", "author")
 
 
-class BulletinPostCreateView(ScopedPermissionRequiredMixin, CreateView):
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
-
+class BulletinPostCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, CreateView):
     permission_required = "partners.view_network"
     form_class = BulletinPostForm
     template_name = "partners/bulletin_form.html"

@@ -16,7 +16,11 @@ from partners import services
 from partners.filters import PartnerFilter
 from partners.forms import AccessRequestForm, InvitationAcceptForm, InvitationForm, PartnerPageForm
 from partners.models import Action, Charter, Partner, Signature
-from partners.permissions import OneLookupMixin, ScopedPermissionRequiredMixin
+from partners.permissions import (
+    KeptPerMemberMixin,
+    OneLookupMixin,
+    ScopedPermissionRequiredMixin,
+)
 
 
 class CharterView(TemplateView):
@@ -133,12 +137,10 @@ def organization_jsonld(request, partner) -> dict:
     return data
 
 
-class PartnerUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, UpdateView):
+class PartnerUpdateView(
+    KeptPerMemberMixin, ScopedPermissionRequiredMixin, OneLookupMixin, UpdateView
+):
     """A member keeps their partner's page current."""
-
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
 
     permission_required = "partners.edit_partner_page"
     form_class = PartnerPageForm
@@ -155,11 +157,7 @@ class PartnerUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, UpdateVie
         return redirect(form.instance)
 
 
-class InvitationCreateView(ScopedPermissionRequiredMixin, FormView):
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
-
+class InvitationCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, FormView):
     permission_required = "partners.invite_to_partner"
     form_class = InvitationForm
     template_name = "partners/invitation_form.html"

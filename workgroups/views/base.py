@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from partners.permissions import ScopedPermissionRequiredMixin
+from partners.permissions import KeptPerMemberMixin, ScopedPermissionRequiredMixin
 from workgroups.models import PilotTerm, WorkingGroup
 
 SPACE_SECTIONS = [
@@ -41,12 +41,8 @@ class GroupMixin:
         return group
 
 
-class SpaceMixin(ScopedPermissionRequiredMixin, GroupMixin):
+class SpaceMixin(KeptPerMemberMixin, ScopedPermissionRequiredMixin, GroupMixin):
     """A page of the group space: members of the group (and staff) only."""
-
-    # GET depends only on the member, the URL and the network's data: the shell may keep its
-    # rendering per member (utopia.cache.MemberPageCacheMiddleware).
-    cache_member_page = True
 
     permission_required = "workgroups.view_space"
     space_section = "overview"
