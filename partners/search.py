@@ -14,8 +14,10 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 def normalize(text: str) -> str:
     """Lower case, no accents, words separated by single spaces."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = ascii_text.replace("œ", "oe").replace("æ", "ae").lower()
+    # Lower case first: "Œ" and "Æ" have no decomposition, and only their lower-case forms
+    # are spelled out below ("Œuvre" must become "oeuvre", not "uvre").
+    lowered = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    ascii_text = lowered.replace("œ", "oe").replace("æ", "ae")
     return _NON_WORD.sub(" ", ascii_text).strip()
 
 
