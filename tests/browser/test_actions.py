@@ -7,6 +7,7 @@ import datetime
 import feedparser
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from partners.models import Action
 from tests.browser.conftest import CHROMIUM, assert_accessible, login
@@ -58,7 +59,7 @@ def test_member_posts_staff_publish_visitor_finds_and_subscribes(
 
     # 1. The member logs in and writes the action, keyboard only.
     page.goto(page.base_url + "/compte/connexion/")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+    expect(page.locator("#id_username")).to_be_focused()
     page.keyboard.type(member.email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)

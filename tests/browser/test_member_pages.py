@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from partners.models import Partner
 from tests.browser.conftest import assert_accessible, login
@@ -54,7 +55,7 @@ def test_keyboard_only_login(page, member):
     page.wait_for_url("**/compte/connexion/")
     page.wait_for_load_state("load")
     # The email field has the focus on arrival.
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+    expect(page.locator("#id_username")).to_be_focused()
     page.keyboard.type(member.email)
     page.keyboard.press("Tab")
     from tests.factories import PASSWORD
