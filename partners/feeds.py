@@ -4,18 +4,15 @@ subscribe to its own actions, or a resident to one field of action."""
 
 import datetime
 import html
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from icalendar import Calendar, Event, Timezone
 
+from partners import ical
 from partners.filters import ActionFilter
 from partners.models import Action
 
@@ -69,7 +66,7 @@ class ActionAtomFeed(Feed):
     item_guid_is_permalink = False
 
     def item_guid(self, action):
-        return f"tag:{site_host()},2026:{uid_for(action)}"
+        return f"tag:{ical.site_host()},2026:{uid_for(action)}"
 
     def item_pubdate(self, action):
         return action.published_at
@@ -84,59 +81,43 @@ class ActionAtomFeed(Feed):
         return [field.name for field in action.fields_of_action.all()]
 
 
-def site_host() -> str:
-    return urlsplit(settings.UTOPIA_SITE_URL).hostname or "utopia.invalid"
-
-
 def uid_for(action: Action) -> str:
     """Stable across edits and slug changes: the row's id and the site's host."""
-    return f"action-{action.pk}@{site_host()}"
+    return ical.uid("action", action.pk)
 
 
 @require_GET
 def action_calendar(request):
-    """The dated actions as an iCalendar file, times in Europe/Paris with its VTIMEZONE."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//CCAS de Thionville//UTOPIA//FR")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("Actions du réseau UTOPIA"))
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    paris = timezone.get_default_timezone()
-    # Always described, even in an empty calendar, so clients never guess the zone.
-    calendar.add_component(Timezone.from_tzid(settings.TIME_ZONE))
-    now = timezone.now()
+    """The dated actions as an iCalendar file, times in the site's zone with its VTIMEZONE."""
     actions = filtered_actions(request).filter(starts_at__isnull=False)[:CALENDAR_SIZE]
-    for action in actions:
-        event = Event()
-        event.add("uid", uid_for(action))
-        event.add("dtstamp", now)
-        event.add("last-modified", action.updated_at)
-        event.add("created", action.created_at)
-        event.add("summary", action.title)
-        url = request.build_absolute_uri(action.get_absolute_url())
-        event.add("description", f"{action.summary}\n\n{url}")
-        event.add("url", url)
-        event.add("dtstart", action.starts_at.astimezone(paris))
-        end = action.ends_at or action.starts_at + datetime.timedelta(hours=1)
-        event.add("dtend", end.astimezone(paris))
-        location = ", ".join(
-            part
-            for part in (
-                action.place_name,
-                action.address,
-                f"{action.postal_code} {action.city}".strip(),
-            )
-            if part
-        )
-        if location:
-            event.add("location", location)
-        categories = [field.name for field in action.fields_of_action.all()]
-        if categories:
-            event.add("categories", categories)
-        event.add("status", "CONFIRMED")
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    content = ical.feed(
+        (_action_event(request, action) for action in actions), name=_("Actions du réseau UTOPIA")
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="actions-utopia.ics"'
     return response
+
+
+def _action_event(request, action: Action):
+    url = request.build_absolute_uri(action.get_absolute_url())
+    location = ", ".join(
+        part
+        for part in (
+            action.place_name,
+            action.address,
+            f"{action.postal_code} {action.city}".strip(),
+        )
+        if part
+    )
+    return ical.event(
+        uid=uid_for(action),
+        summary=action.title,
+        starts_at=action.starts_at,
+        ends_at=action.ends_at or action.starts_at + datetime.timedelta(hours=1),
+        location=location,
+        description=f"{action.summary}\n\n{url}",
+        url=url,
+        categories=[field.name for field in action.fields_of_action.all()],
+        created=action.created_at,
+        last_modified=action.updated_at,
+    )

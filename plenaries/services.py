@@ -4,6 +4,7 @@ management commands call these functions, so each rule is written once."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -11,10 +12,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from partners import ical
 from partners.mail import absolute_url, send_templated_email, staff_recipients
 from partners.models import Membership, Partner
 from partners.rules import member_partner_ids
-from plenaries import ical
 from plenaries.cadence import cadence_warnings
 from plenaries.models import (
     Attendance,
@@ -46,6 +47,26 @@ def convened_addresses() -> tuple[list[str], int]:
     return sorted({email for _partner_id, email in rows}), len(partners)
 
 
+def plenary_event(plenary: Plenary, *, url: str = "", cancelled: bool = False):
+    """The plenary as a calendar event, for the public feed and the convocations."""
+    agenda = "\n".join(f"- {item.title}" for item in plenary.agenda_items.all())
+    return ical.event(
+        uid=ical.uid("plenary", plenary.uid),
+        sequence=plenary.sequence,
+        summary=f"UTOPIA — {plenary}",
+        starts_at=plenary.starts_at,
+        ends_at=plenary.ends_at,
+        location=", ".join(part for part in (plenary.place, plenary.address) if part),
+        description=_("Ordre du jour :\n%(agenda)s") % {"agenda": agenda} if agenda else "",
+        url=url,
+        organizer=(
+            settings.UTOPIA_ORGANISATION.get("name", "CCAS"),
+            settings.UTOPIA_ORGANISATION.get("email", ""),
+        ),
+        cancelled=cancelled or plenary.status == Plenary.Status.CANCELLED,
+    )
+
+
 def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> Convocation:
     """Email the convocation (or its update, or its cancellation) with its .ics, after commit,
     and record the sending."""
@@ -53,7 +74,11 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
     method = "CANCEL" if kind == Convocation.Kind.CANCELLATION else "REQUEST"
     detail_url = absolute_url(plenary.get_absolute_url())
     # Built now, inside the transaction, from the plenary as it is saved.
-    calendars = ical.invitations(plenary, method=method, url=detail_url, attendees=addresses)
+    calendars = ical.invitations(
+        plenary_event(plenary, url=detail_url, cancelled=method == "CANCEL"),
+        method=method,
+        attendees=addresses,
+    )
     filename = "annulation.ics" if method == "CANCEL" else "invitation.ics"
     context = {
         "plenary": plenary,

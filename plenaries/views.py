@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView
 
+from partners import ical
 from partners.exports import csv_response
 from partners.models import Partner
 from partners.permissions import KeptPerMemberMixin
 from partners.rules import member_partner_ids
-from plenaries import ical, services
+from plenaries import services
 from plenaries.forms import RegistrationForm
 from plenaries.models import Attendance, Decision, Plenary, PlenaryDocument, Registration
 
@@ -299,10 +300,13 @@ def convocation_letter(request, year, semester):
 @require_GET
 def calendar_ics(request):
     plenaries = Plenary.objects.announced().order_by("-date").prefetch_related("agenda_items")[:60]
-    content = ical.calendar(
-        plenaries,
-        method="PUBLISH",
-        url_for=lambda plenary: request.build_absolute_uri(plenary.get_absolute_url()),
+    content = ical.feed(
+        (
+            services.plenary_event(
+                plenary, url=request.build_absolute_uri(plenary.get_absolute_url())
+            )
+            for plenary in plenaries
+        ),
         name=_("Plénières UTOPIA"),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
