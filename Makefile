@@ -11,6 +11,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 python3; do \
 	&& { echo $$p; break; }; done)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes run in parallel (pytest-xdist), one per core by default.
+TEST_WORKERS ?= auto
 
 .PHONY: help python install run test lint format bench loadtest clean
 
@@ -48,7 +50,7 @@ run: install
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
