@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from partners.emails import NormalizedEmailField
 from partners.images import SafeImageField
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
@@ -112,7 +113,7 @@ class PartnerPageForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(
+    email = NormalizedEmailField(
         label=_("Adresse électronique de la personne"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
@@ -164,8 +165,6 @@ class InvitationAcceptForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
         elif password1:
-            from django.contrib.auth import get_user_model
-
             probe = get_user_model()(
                 username=self.email,
                 email=self.email,
@@ -199,6 +198,7 @@ class AccessRequestForm(forms.ModelForm):
         ]
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
         labels = {"partner": _("Votre partenaire dans l'annuaire")}
+        field_classes = {"email": NormalizedEmailField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

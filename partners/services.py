@@ -8,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.emails import normalize_email
 from partners.mail import (
     absolute_url,
     partner_member_emails,
@@ -157,18 +159,46 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+def invitation_account(*, invitation: Invitation) -> "User | None":
+    """The account that already holds the invited address, or None.
+
+    Compared exactly, in the addresses' one written form (partners/emails.py): a look-alike
+    address is another address. An account found by its username or its email (they are kept
+    equal, but an older account may differ); a closed account comes first, so that an
+    invitation never goes round it.
+    """
+    email = normalize_email(invitation.email)
+    return (
+        User.objects.filter(Q(username=email) | Q(email=email)).order_by("is_active", "pk").first()
+    )
+
+
 @transaction.atomic
 def invitation_create(
     *, partner: Partner, email: str, invited_by, role: str = Membership.Role.MEMBER
 ) -> Invitation:
     """Invite an email address to join a partner and email the link."""
-    email = User.objects.normalize_email(email).lower()
-    if Membership.objects.filter(partner=partner, user__email__iexact=email).exists():
+    email = normalize_email(email)
+    # The address becomes the account's username when the invitation is accepted.
+    longest = User._meta.get_field("username").max_length
+    if len(email) > longest:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Cette adresse est trop longue pour servir d'identifiant (%(longest)d "
+                    "caractères au plus)."
+                )
+                % {"longest": longest}
+            }
+        )
+    if Membership.objects.filter(
+        Q(user__username=email) | Q(user__email=email), partner=partner
+    ).exists():
         raise ValidationError(
             {"email": _("Cette personne est déjà membre de %(partner)s.") % {"partner": partner}}
         )
     # A new invitation replaces any earlier one for the same address.
-    Invitation.objects.pending().filter(partner=partner, email__iexact=email).update(
+    Invitation.objects.pending().filter(partner=partner, email=email).update(
         revoked_at=timezone.now()
     )
     invitation = Invitation(partner=partner, email=email, role=role, invited_by=invited_by)
@@ -188,26 +218,63 @@ def invitation_create(
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, first_name: str, last_name: str, password: str):
-    """Create (or reuse) the account and make it a member. Works once."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+def _lock_pending(invitation: Invitation) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update().select_related("partner").get(pk=invitation.pk)
+    )
     if not invitation.is_pending:
         raise ValidationError(_("Ce lien d'invitation a déjà servi."), code="used")
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = User(username=invitation.email, email=invitation.email)
-    user.first_name = first_name
-    user.last_name = last_name
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept_with_new_account(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str
+):
+    """An address without an account: create it (names and password chosen by the person who
+    followed the emailed link) and make it a member. Works once.
+
+    Never touches an existing account: its owner accepts by logging in (invitation_accept).
+    """
+    invitation = _lock_pending(invitation)
+    if invitation_account(invitation=invitation) is not None:
+        raise ValidationError(
+            _(
+                "Un compte existe déjà pour cette adresse : connectez-vous avec son mot de passe "
+                "pour accepter l'invitation."
+            ),
+            code="account_exists",
+        )
+    email = normalize_email(invitation.email)
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
     user.set_password(password)
-    user.is_active = True
+    user.full_clean()
     user.save()
-    Membership.objects.get_or_create(
-        user=user, partner=invitation.partner, defaults={"role": invitation.role}
-    )
+    Membership.objects.create(user=user, partner=invitation.partner, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, by) -> Membership:
+    """The owner of the invited address's account, logged in as that account, accepts: it
+    becomes a member of the partner. Nothing about the account changes (password, names,
+    flags); a closed account stays closed, since only staff reopen one. Works once."""
+    invitation = _lock_pending(invitation)
+    account = invitation_account(invitation=invitation)
+    if account is None or account.pk != by.pk:
+        raise ValidationError(
+            _("Cette invitation est adressée à un autre compte."), code="other_account"
+        )
+    if not account.is_active:
+        raise ValidationError(_("Ce compte a été fermé."), code="account_closed")
+    membership, _created = Membership.objects.get_or_create(
+        user=account, partner=invitation.partner, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
 
 
 @transaction.atomic
@@ -223,7 +290,8 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
 
 @transaction.atomic
 def access_request_create(*, data: dict) -> AccessRequest:
-    request = AccessRequest(**data)
+    # Stored in the form the invitation, once approved, will be sent to and compared in.
+    request = AccessRequest(**{**data, "email": normalize_email(data.get("email", ""))})
     request.full_clean()
     request.save()
     admin_link = absolute_url(

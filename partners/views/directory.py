@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
@@ -194,32 +195,50 @@ class InvitationCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, Fo
 
 
 def invitation_accept(request, token):
-    """The emailed link: the invited person chooses a password and joins the partner."""
+    """The emailed link. For an address without an account, the invited person chooses a
+    password and joins the partner. For an address with an account, its owner logs in with
+    their own password, then joins with one button: the invitation never changes the account
+    (password, names, flags). A closed account stays closed: only staff reopen one."""
     try:
         invitation = services.invitation_from_token(token)
+        account = services.invitation_account(invitation=invitation)
     except ValidationError as error:
-        return render(
+        return _invitation_unusable(request, error)
+    if account is None:
+        return _invitation_accept_with_new_account(request, invitation)
+    context = {"invitation": invitation}
+    if not account.is_active:
+        return render(request, "partners/invitation_account_closed.html", context, status=403)
+    if not request.user.is_authenticated:
+        context["login_url"] = f"{reverse('login')}?{urlencode({'next': request.path})}"
+        return render(request, "partners/invitation_login.html", context)
+    if request.user.pk != account.pk:
+        return render(request, "partners/invitation_other_account.html", context, status=403)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, by=request.user)
+        except ValidationError as error:
+            return _invitation_unusable(request, error)
+        messages.success(
             request,
-            "partners/invitation_invalid.html",
-            {"message": error.messages[0]},
-            status=410 if error.code in {"expired", "used", "revoked"} else 404,
+            _("Vous avez rejoint %(partner)s.") % {"partner": invitation.partner},
         )
+        return redirect("member_space")
+    return render(request, "partners/invitation_join.html", context)
+
+
+def _invitation_accept_with_new_account(request, invitation):
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(
+            user = services.invitation_accept_with_new_account(
                 invitation=invitation,
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            return render(
-                request,
-                "partners/invitation_invalid.html",
-                {"message": error.messages[0]},
-                status=410,
-            )
+            return _invitation_unusable(request, error)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
@@ -229,6 +248,28 @@ def invitation_accept(request, token):
         return redirect("member_space")
     return render(
         request, "partners/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+# A link that no longer works (410), one that another account's state stops (409), or one
+# that never did (404).
+INVITATION_ERROR_STATUS = {
+    "expired": 410,
+    "used": 410,
+    "revoked": 410,
+    "account_exists": 409,
+    "other_account": 409,
+    "account_closed": 409,
+}
+
+
+def _invitation_unusable(request, error):
+    return render(
+        request,
+        "partners/invitation_invalid.html",
+        {"message": error.messages[0]},
+        # An error about a field (the account's model validation) has no code of its own.
+        status=INVITATION_ERROR_STATUS.get(getattr(error, "code", None), 404),
     )
 
 

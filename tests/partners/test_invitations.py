@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 
 from partners import services
 from partners.models import AccessRequest, Invitation, Membership
@@ -106,15 +107,6 @@ def test_weak_or_mismatched_password_is_refused_and_nothing_created(client, part
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert not Membership.objects.exists()
-
-
-def test_existing_account_is_attached_to_the_new_partner(client, partner, other_member):
-    invitation = InvitationFactory(partner=partner, email=other_member.email)
-    accept(client, f"/compte/invitation/{services.invitation_token(invitation)}/")
-    assert set(other_member.memberships.values_list("partner__slug", flat=True)) == {
-        partner.slug,
-        "croix-rouge-francaise",
-    }
 
 
 def test_inviting_an_existing_member_is_refused_in_french(client, manager, member, partner):
@@ -263,3 +255,11 @@ def test_password_reset_email_goes_through_the_task_queue(client, member, mailou
 
 def test_a_new_account_belongs_to_no_partner(db):
     assert not UserFactory().memberships.exists()
+
+
+def test_an_address_too_long_to_be_a_username_is_refused_in_french(partner, manager):
+    with pytest.raises(ValidationError, match="trop longue"):
+        services.invitation_create(
+            partner=partner, email=f"{'a' * 140}@exemple.fr", invited_by=manager
+        )
+    assert not Invitation.objects.exists()
