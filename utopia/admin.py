@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from partners.admin import AuditedAdmin
 from plenaries.models import Theme
 from utopia import needs, rgpd
+from utopia.forms import AccountChangeForm, AccountCreationForm
 from utopia.models import DigestIssue, EmailPreferences, NeedReport
 from workgroups.models import WorkingGroup
 
@@ -21,6 +22,24 @@ User = get_user_model()
 
 
 class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
+    # The email address, in its written form (partners/emails.py), is the account's identity;
+    # the forms keep the username equal to it.
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name")}),
+        *UserAdmin.fieldsets[2:],
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name", "username"]
     ordering = ["email"]

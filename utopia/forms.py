@@ -1,9 +1,17 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+)
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partners.emails import NormalizedEmailField
 from partners.models import FieldOfAction
 from partners.tasks import send_email
 from utopia.collaboration import ALL_KINDS, LINK_KINDS
@@ -11,19 +19,35 @@ from utopia.models import NeedReport
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Members log in with their email address (it is their username)."""
+    """Members log in with their email address (it is their username), typed in any case and
+    with the domain in any script: it is put in its one written form, then the account is
+    found by exact comparison."""
 
-    username = forms.EmailField(
+    username = NormalizedEmailField(
         label=_("Adresse électronique"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
-    def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
-
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """The reset email leaves through the task queue, like every other email."""
+
+    email = NormalizedEmailField(
+        label=_("Adresse électronique"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        # Exact, in the addresses' written form, rather than Django's case-insensitive lookup
+        # (see partners/emails.py).
+        return (
+            user
+            for user in get_user_model()
+            ._default_manager.filter(email=email, is_active=True)
+            .order_by("pk")
+            if user.has_usable_password()
+        )
 
     def send_mail(
         self,
@@ -39,6 +63,40 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email.enqueue(subject=subject, body=body, to=[to_email])
+
+
+class AccountEmailMixin:
+    """Back-office account forms: the email address, in its written form, is the account's
+    identity, and the username is kept equal to it (people log in with their address)."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        others = get_user_model()._default_manager.filter(Q(username=email) | Q(email=email))
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("Un compte existe déjà avec cette adresse électronique."), code="unique"
+            )
+        # Set before the model's own validation, which checks that the username is unique.
+        self.instance.username = email
+        return email
+
+
+class AccountCreationForm(AccountEmailMixin, AdminUserCreationForm):
+    email = NormalizedEmailField(label=_("Adresse électronique"))
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("email",)
+        field_classes = {}
+
+
+class AccountChangeForm(AccountEmailMixin, UserChangeForm):
+    email = NormalizedEmailField(label=_("Adresse électronique"))
+
+    class Meta(UserChangeForm.Meta):
+        exclude = ("username",)
+        field_classes = {}
 
 
 class TwoFactorConfirmForm(forms.Form):
