@@ -2,7 +2,9 @@ import pytest
 from playwright.sync_api import expect
 
 from partners.models import Partner
+from partners.services import invitation_token
 from tests.browser.conftest import assert_accessible, login
+from tests.factories import PASSWORD, InvitationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +106,29 @@ def test_links_sent_by_email_lead_to_accessible_pages(page, member, partner):
     from utopia.models import EmailPreferences
 
     assert not EmailPreferences.objects.get(user=member).receives_digest
+
+
+def test_member_accepts_an_invitation_by_logging_in_with_their_own_password(
+    page, other_member, partner
+):
+    """An invitation to an address that has an account: log in, then one button joins."""
+    invitation = InvitationFactory(partner=partner, email=other_member.email)
+    page.goto(page.base_url + f"/compte/invitation/{invitation_token(invitation)}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Se connecter pour accepter").click()
+    page.get_by_label("Adresse électronique").fill(other_member.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Accepter l'invitation"
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Rejoindre Emergence").click()
+    assert page.url.endswith("/mon-espace/")
+    assert other_member.memberships.filter(partner=partner).exists()
+
+    closed = UserFactory(email="ferme@exemple.fr", is_active=False)
+    closed_invitation = InvitationFactory(partner=partner, email=closed.email)
+    page.goto(page.base_url + f"/compte/invitation/{invitation_token(closed_invitation)}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Ce compte a été fermé"
+    assert_accessible(page)
