@@ -13,7 +13,7 @@ from partners.emails import NormalizedEmailField
 from partners.images import SafeImageField
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
-from partners.rules import member_partner_ids
+from partners.rules import has_staff_powers, member_partner_ids
 from partners.validators import validate_siren
 
 
@@ -370,7 +370,7 @@ class ActionForm(forms.ModelForm):
             # An action stays with its partner: staff may move it in the back-office.
             self.fields["partner"].disabled = True
             self.fields["partner"].queryset = Partner.objects.filter(pk=self.instance.partner_id)
-        elif user is not None and not user.is_staff:
+        elif user is not None and not has_staff_powers(user):
             # The user's partners were read by the permission check: no query here.
             mine = member_partner_ids(user)
             self.fields["partner"].queryset = partners.filter(pk__in=mine)
@@ -456,10 +456,8 @@ class BulletinPostForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from partners.rules import member_partner_ids
-
         partners = Partner.objects.filter(is_active=True).order_by("name")
-        if not user.is_staff:
+        if not has_staff_powers(user):
             partners = partners.filter(pk__in=member_partner_ids(user))
         self.fields["partner"].queryset = partners
         self.fields["partner"].label = _("Au nom de")

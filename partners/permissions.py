@@ -5,6 +5,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from rules.contrib.views import PermissionRequiredMixin
 
+from partners.rules import has_portal_perm
+
 
 class ScopedPermissionRequiredMixin(PermissionRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
@@ -14,6 +16,12 @@ class ScopedPermissionRequiredMixin(PermissionRequiredMixin):
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
+    def has_permission(self):
+        obj = self.get_permission_object()
+        return all(
+            has_portal_perm(self.request.user, perm, obj) for perm in self.get_permission_required()
+        )
+
     def handle_no_permission(self):
         if not self.request.user.is_authenticated:
             return redirect_to_login(self.request.get_full_path())
@@ -22,7 +30,7 @@ class ScopedPermissionRequiredMixin(PermissionRequiredMixin):
 
 def require_object_permission(request, permission: str, obj=None):
     """For function views: returns a login redirect, raises Http404, or returns None."""
-    if request.user.has_perm(permission, obj):
+    if has_portal_perm(request.user, permission, obj):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -2,8 +2,34 @@
 so that a URL outside someone's scope leaks nothing."""
 
 import rules
+from django.conf import settings
 
 from partners.models import Membership
+
+
+def has_staff_powers(user) -> bool:
+    """CCAS staff powers on the portal: a staff account, verified by its second factor when
+    STAFF_2FA is on. django-otp's middleware gives request users `is_verified()`; a user object
+    that did not come through it (a service called from a command) counts as not verified, and so
+    does an unverified staff session: it is a plain account until its code is entered."""
+    if not getattr(user, "is_staff", False):
+        return False
+    if not settings.UTOPIA_STAFF_2FA:
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return callable(is_verified) and is_verified() is True
+
+
+def has_portal_perm(user, perm: str, obj=None) -> bool:
+    """Whether `user` may do `perm` (a rule below or in another app's rules.py) on the portal.
+
+    Not `user.has_perm` alone: Django grants an active superuser every permission before asking
+    any rule, which would hand an unverified superuser every staff power. Verified staff keep
+    Django's verdict; everyone else gets the rules' verdict, where staff powers need
+    `has_staff_powers`."""
+    if has_staff_powers(user):
+        return user.has_perm(perm, obj)
+    return rules.has_perm(perm, user, obj)
 
 
 def member_memberships(user) -> list[Membership]:
@@ -73,15 +99,20 @@ def is_bulletin_post_author_or_manager(user, post) -> bool:
     return post.author_id == user.pk or post.partner_id in managed_partner_ids(user)
 
 
-is_staff = rules.is_staff
+@rules.predicate
+def is_verified_staff(user) -> bool:
+    return has_staff_powers(user)
 
-rules.add_perm("partners.edit_partner_page", is_staff | is_partner_member)
-rules.add_perm("partners.invite_to_partner", is_staff | is_partner_manager)
-rules.add_perm("partners.view_network", is_staff | is_network_member)
-rules.add_perm("partners.post_action", is_staff | is_network_member)
-rules.add_perm("partners.edit_action", is_staff | is_action_owner_member)
+
+rules.add_perm("partners.edit_partner_page", is_verified_staff | is_partner_member)
+rules.add_perm("partners.invite_to_partner", is_verified_staff | is_partner_manager)
+rules.add_perm("partners.view_network", is_verified_staff | is_network_member)
+rules.add_perm("partners.post_action", is_verified_staff | is_network_member)
+rules.add_perm("partners.edit_action", is_verified_staff | is_action_owner_member)
 rules.add_perm(
     "partners.view_action_moderation",
-    is_staff | is_action_owner_member | is_action_co_organiser_member,
+    is_verified_staff | is_action_owner_member | is_action_co_organiser_member,
 )
-rules.add_perm("partners.remove_bulletin_post", is_staff | is_bulletin_post_author_or_manager)
+rules.add_perm(
+    "partners.remove_bulletin_post", is_verified_staff | is_bulletin_post_author_or_manager
+)

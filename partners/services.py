@@ -30,6 +30,7 @@ from partners.models import (
     Partner,
     Signature,
 )
+from partners.rules import has_portal_perm, has_staff_powers, member_partner_ids
 
 User = get_user_model()
 
@@ -385,9 +386,7 @@ def signature_names_hide_expired(*, today: datetime.date | None = None) -> int:
 @transaction.atomic
 def bulletin_post_create(*, post: BulletinPost, by) -> BulletinPost:
     """Share news with the network, in the name of one of the author's partners."""
-    from partners.rules import member_partner_ids
-
-    if not (by.is_staff or post.partner_id in member_partner_ids(by)):
+    if not (has_staff_powers(by) or post.partner_id in member_partner_ids(by)):
         raise ValidationError(
             _("Vous ne pouvez publier qu'au nom d'un partenaire dont vous êtes membre."),
             code="not_member",
@@ -473,7 +472,7 @@ def _check_transition(action: Action, name: str) -> str:
 
 
 def _check_member(action: Action, by) -> None:
-    if by is None or not by.has_perm("partners.edit_action", action):
+    if by is None or not has_portal_perm(by, "partners.edit_action", action):
         raise ValidationError(
             _("Vous ne pouvez pas modifier ni soumettre une action d'un autre partenaire."),
             code="forbidden",
@@ -481,7 +480,7 @@ def _check_member(action: Action, by) -> None:
 
 
 def _check_staff(by) -> None:
-    if by is None or not by.is_staff:
+    if by is None or not has_staff_powers(by):
         raise ValidationError(
             _("Seule l'équipe du CCAS peut modérer les actions."), code="forbidden"
         )
@@ -554,19 +553,19 @@ def action_update(*, action: Action, by, fields_of_action=None, co_organisers=No
     """Save an edited action. A member editing a published action sends it back to review,
     unless staff have marked the partner as trusted; staff edits never change the status."""
     stored = _lock(action)
-    if stored.partner_id != action.partner_id and not by.is_staff:
+    if stored.partner_id != action.partner_id and not has_staff_powers(by):
         raise ValidationError(
             _("Une action ne change pas de partenaire ; demandez-le au CCAS."), code="forbidden"
         )
     _check_member(stored, by)
-    if stored.status not in EDITABLE_STATUSES and not by.is_staff:
+    if stored.status not in EDITABLE_STATUSES and not has_staff_powers(by):
         raise ValidationError(_("Une action refusée ne peut plus être modifiée."), code="illegal")
     action.status = stored.status
     action.published_at = stored.published_at
     action.full_clean()
     action.save()
     _set_relations(action, fields_of_action, co_organisers)
-    if stored.status == Status.PUBLISHED and not by.is_staff:
+    if stored.status == Status.PUBLISHED and not has_staff_powers(by):
         if action.partner.is_trusted:
             ActionTransition.objects.create(
                 action=action,

@@ -3,7 +3,7 @@ user (see partners.permissions)."""
 
 import rules
 
-from partners.rules import is_network_member, is_partner_member
+from partners.rules import is_network_member, is_partner_member, is_verified_staff
 from plenaries.models import Plenary
 from plenaries.models.plenary import Visibility
 
@@ -33,15 +33,17 @@ def document_is_public(user, document) -> bool:
     return document is not None and document.visibility == Visibility.PUBLIC
 
 
-is_staff = rules.is_staff
-
-rules.add_perm("plenaries.view_plenary", is_staff | is_announced)
+rules.add_perm("plenaries.view_plenary", is_verified_staff | is_announced)
 rules.add_perm(
     "plenaries.read_minutes",
-    is_staff | (minutes_are_published & (minutes_are_public | is_network_member)),
+    is_verified_staff | (minutes_are_published & (minutes_are_public | is_network_member)),
 )
-rules.add_perm("plenaries.view_document", is_staff | document_is_public | is_network_member)
-rules.add_perm("plenaries.answer_convocation", is_convened & (is_staff | is_network_member))
-rules.add_perm("plenaries.answer_for_partner", is_staff | is_partner_member)
-rules.add_perm("plenaries.view_registrations", is_staff)
-rules.add_perm("plenaries.view_participation", is_staff | is_partner_member)
+rules.add_perm(
+    "plenaries.view_document", is_verified_staff | document_is_public | is_network_member
+)
+rules.add_perm(
+    "plenaries.answer_convocation", is_convened & (is_verified_staff | is_network_member)
+)
+rules.add_perm("plenaries.answer_for_partner", is_verified_staff | is_partner_member)
+rules.add_perm("plenaries.view_registrations", is_verified_staff)
+rules.add_perm("plenaries.view_participation", is_verified_staff | is_partner_member)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from partners import ical
 from partners.mail import absolute_url, send_templated_email, staff_recipients
 from partners.models import Membership, Partner
-from partners.rules import member_partner_ids
+from partners.rules import has_staff_powers, member_partner_ids
 from plenaries.cadence import cadence_warnings
 from plenaries.models import (
     Attendance,
@@ -240,7 +240,7 @@ def registration_answer(
 ) -> Registration:
     """A member answers the convocation for their partner, until the deadline; a later answer
     replaces the earlier one."""
-    if not (by.is_staff or partner.pk in member_partner_ids(by)):
+    if not (has_staff_powers(by) or partner.pk in member_partner_ids(by)):
         raise ValidationError(
             _("Vous ne pouvez répondre que pour un partenaire dont vous êtes membre."),
             code="not_member",

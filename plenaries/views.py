@@ -16,7 +16,7 @@ from partners import ical
 from partners.exports import csv_response
 from partners.models import Partner
 from partners.permissions import KeptPerMemberMixin
-from partners.rules import member_partner_ids
+from partners.rules import has_portal_perm, has_staff_powers, member_partner_ids
 from plenaries import services
 from plenaries.forms import RegistrationForm
 from plenaries.models import Attendance, Decision, Plenary, PlenaryDocument, Registration
@@ -24,7 +24,7 @@ from plenaries.models import Attendance, Decision, Plenary, PlenaryDocument, Reg
 
 def plenary_or_404(request, year: int, semester: int) -> Plenary:
     plenary = get_object_or_404(Plenary, year=year, semester=semester)
-    if not request.user.has_perm("plenaries.view_plenary", plenary):
+    if not has_portal_perm(request.user, "plenaries.view_plenary", plenary):
         raise Http404
     return plenary
 
@@ -42,7 +42,7 @@ class PlenaryMixin:
         if self.permission != "plenaries.view_plenary":
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(self.permission, self.plenary):
+            if not has_portal_perm(request.user, self.permission, self.plenary):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -110,9 +110,11 @@ class PlenaryDetailView(DetailView):
         context["agenda"] = list(plenary.agenda_items.all())
         documents = plenary.documents.all()
         context["documents"] = [
-            document for document in documents if user.has_perm("plenaries.view_document", document)
+            document
+            for document in documents
+            if has_portal_perm(user, "plenaries.view_document", document)
         ]
-        context["can_read_minutes"] = user.has_perm("plenaries.read_minutes", plenary)
+        context["can_read_minutes"] = has_portal_perm(user, "plenaries.read_minutes", plenary)
         context["decisions"] = list(
             Decision.objects.filter(plenary=plenary).select_related("theme")
         )
@@ -123,15 +125,17 @@ class PlenaryDetailView(DetailView):
             .select_related("partner")
             .order_by("partner__name")
         )
-        context["can_answer"] = user.has_perm("plenaries.answer_convocation", plenary)
+        context["can_answer"] = has_portal_perm(user, "plenaries.answer_convocation", plenary)
         context["registration_open"] = plenary.registration_open()
-        if user.is_authenticated and not user.is_staff:
+        if user.is_authenticated and not has_staff_powers(user):
             context["my_registrations"] = list(
                 Registration.objects.filter(
                     plenary=plenary, partner_id__in=member_partner_ids(user)
                 ).select_related("partner")
             )
-        context["can_view_registrations"] = user.has_perm("plenaries.view_registrations", plenary)
+        context["can_view_registrations"] = has_portal_perm(
+            user, "plenaries.view_registrations", plenary
+        )
         return context
 
 
@@ -145,7 +149,7 @@ class RegistrationView(KeptPerMemberMixin, PlenaryMixin, FormView):
     @cached_property
     def partners(self):
         partners = Partner.objects.active().order_by("name")
-        if not self.request.user.is_staff:
+        if not has_staff_powers(self.request.user):
             partners = partners.filter(pk__in=member_partner_ids(self.request.user))
         return partners
 
@@ -257,7 +261,7 @@ def registrations_csv(request, year, semester):
     plenary = plenary_or_404(request, year, semester)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("plenaries.view_registrations", plenary):
+    if not has_portal_perm(request.user, "plenaries.view_registrations", plenary):
         raise Http404
     return csv_response(
         f"reponses-pleniere-{plenary.slug}", REGISTRATION_HEADER, registration_csv_rows(plenary)
@@ -288,7 +292,7 @@ def convocation_letter(request, year, semester):
     if plenary.status not in (Plenary.Status.CONVENED, Plenary.Status.HELD):
         raise Http404
     partner = None
-    if request.user.is_staff and request.GET.get("partenaire"):
+    if has_staff_powers(request.user) and request.GET.get("partenaire"):
         partner = Partner.objects.filter(slug=request.GET["partenaire"]).first()
     return render(
         request,
@@ -328,7 +332,7 @@ def minutes_pdf(request, year, semester):
     plenary = plenary_or_404(request, year, semester)
     if not plenary.minutes_pdf:
         raise Http404
-    if not request.user.has_perm("plenaries.read_minutes", plenary):
+    if not has_portal_perm(request.user, "plenaries.read_minutes", plenary):
         if not request.user.is_authenticated and plenary.minutes_published:
             return redirect_to_login(request.get_full_path())
         raise Http404
@@ -339,7 +343,7 @@ def minutes_pdf(request, year, semester):
 def document_download(request, year, semester, pk):
     plenary = plenary_or_404(request, year, semester)
     document = get_object_or_404(PlenaryDocument, plenary=plenary, pk=pk)
-    if not request.user.has_perm("plenaries.view_document", document):
+    if not has_portal_perm(request.user, "plenaries.view_document", document):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise Http404

@@ -3,7 +3,7 @@ person, so that a group space's URL reveals nothing to someone outside the group
 
 import rules
 
-from partners.rules import managed_partner_ids, member_partner_ids
+from partners.rules import is_verified_staff, managed_partner_ids, member_partner_ids
 
 
 def group_seats(user) -> dict[int, dict[int, str]]:
@@ -88,11 +88,9 @@ def can_manage_seat(user, seat) -> bool:
     )
 
 
-is_staff = rules.is_staff
-
-rules.add_perm("workgroups.view_space", is_staff | is_group_member)
-rules.add_perm("workgroups.manage_group", is_staff | is_group_pilot)
+rules.add_perm("workgroups.view_space", is_verified_staff | is_group_member)
+rules.add_perm("workgroups.manage_group", is_verified_staff | is_group_pilot)
 rules.add_perm("workgroups.request_join", can_request_to_join)
-rules.add_perm("workgroups.manage_seat", is_staff | can_manage_seat)
-rules.add_perm("workgroups.designate_pilot", is_staff)
-rules.add_perm("workgroups.view_expertise", is_staff | is_expertise_party)
+rules.add_perm("workgroups.manage_seat", is_verified_staff | can_manage_seat)
+rules.add_perm("workgroups.designate_pilot", is_verified_staff)
+rules.add_perm("workgroups.view_expertise", is_verified_staff | is_expertise_party)

@@ -22,6 +22,7 @@ from partners.mail import (
     staff_recipients,
 )
 from partners.models import Membership, Partner
+from partners.rules import has_staff_powers
 from workgroups.models import (
     Ballot,
     Candidate,
@@ -121,7 +122,10 @@ def membership_request(
 ) -> GroupMembership:
     """A partner asks to join; the pilot or staff decide (membership_decide)."""
     _require_active(group)
-    if not by.is_staff and not Membership.objects.filter(user=by, partner=partner).exists():
+    if (
+        not has_staff_powers(by)
+        and not Membership.objects.filter(user=by, partner=partner).exists()
+    ):
         raise ValidationError(
             _("Vous ne pouvez demander l'entrée que pour un partenaire dont vous êtes membre."),
             code="not_partner_member",
@@ -288,7 +292,7 @@ def pilot_designate(
     *, group: WorkingGroup, user, partner: Partner, started_on, minutes_reference: str, by
 ) -> PilotTerm:
     """Staff record a pilot that the group designated at a meeting, with the minutes' reference."""
-    if not by.is_staff:
+    if not has_staff_powers(by):
         raise ValidationError(_("Seul le CCAS enregistre un pilote désigné en réunion."))
     _require_active(group)
     if not minutes_reference.strip():

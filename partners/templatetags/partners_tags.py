@@ -4,7 +4,23 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from partners import rules as partner_rules
+
 register = template.Library()
+
+
+@register.simple_tag
+def has_portal_perm(perm: str, user, obj=None) -> bool:
+    """`{% has_portal_perm "app.perm" user obj as allowed %}`: rules' `has_perm` tag without
+    Django's superuser shortcut, which would skip the second factor (partners.rules)."""
+    return partner_rules.has_portal_perm(user, perm, obj)
+
+
+@register.filter
+def has_staff_powers(user) -> bool:
+    """`{% if user|has_staff_powers %}`: CCAS staff verified by their second factor."""
+    return partner_rules.has_staff_powers(user)
+
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 

@@ -23,7 +23,7 @@ from partners.permissions import (
     ScopedPermissionRequiredMixin,
     require_object_permission,
 )
-from partners.rules import member_partner_ids
+from partners.rules import has_portal_perm, member_partner_ids
 
 
 def public_actions():
@@ -242,7 +242,7 @@ class ActionManageView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         action = self.object
-        can_edit = self.request.user.has_perm("partners.edit_action", action)
+        can_edit = has_portal_perm(self.request.user, "partners.edit_action", action)
         allowed = services.action_allowed_transitions(action)
         context["can_edit"] = can_edit and action.status in services.EDITABLE_STATUSES
         context["can_submit"] = can_edit and "submit" in allowed

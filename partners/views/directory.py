@@ -22,6 +22,7 @@ from partners.permissions import (
     OneLookupMixin,
     ScopedPermissionRequiredMixin,
 )
+from partners.rules import has_portal_perm, has_staff_powers
 
 
 class CharterView(TemplateView):
@@ -78,14 +79,16 @@ class PartnerDetailView(DetailView):
                 queryset=Signature.objects.select_related("charter").order_by("signed_on"),
             ),
         )
-        if not self.request.user.is_staff:
+        if not has_staff_powers(self.request.user):
             queryset = queryset.active()
         return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         partner = self.object
-        context["can_edit"] = self.request.user.has_perm("partners.edit_partner_page", partner)
+        context["can_edit"] = has_portal_perm(
+            self.request.user, "partners.edit_partner_page", partner
+        )
         context["organization_jsonld"] = organization_jsonld(self.request, partner)
         context["partner_actions"] = (
             Action.objects.published()

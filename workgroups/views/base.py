@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partners.permissions import KeptPerMemberMixin, ScopedPermissionRequiredMixin
+from partners.rules import has_portal_perm
 from workgroups.models import PilotTerm, WorkingGroup
 
 SPACE_SECTIONS = [
@@ -63,7 +64,7 @@ class SpaceMixin(KeptPerMemberMixin, ScopedPermissionRequiredMixin, GroupMixin):
             space_section=self.space_section,
             space_sections=SPACE_SECTIONS,
             can_view_space=True,
-            can_manage=user.has_perm("workgroups.manage_group", self.group),
+            can_manage=has_portal_perm(user, "workgroups.manage_group", self.group),
         )
         return context
 

@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from partners.models import Partner
 from partners.permissions import require_object_permission
+from partners.rules import has_portal_perm
 from workgroups import services
 from workgroups.forms import BallotForm, CandidacyForm, ElectionForm, PilotDesignateForm
 from workgroups.models import (
@@ -47,7 +48,9 @@ class ElectionListView(ChangesWithTheClock, SpaceMixin, ListView):
         return super().get_context_data(
             pilot_terms=self.group.pilot_terms.select_related("user", "partner"),
             running=self.group.elections.running().exists(),
-            can_designate=self.request.user.has_perm("workgroups.designate_pilot", self.group),
+            can_designate=has_portal_perm(
+                self.request.user, "workgroups.designate_pilot", self.group
+            ),
             **kwargs,
         )
 

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from partners.models import Action, Partner
 from partners.permissions import ScopedPermissionRequiredMixin
-from partners.rules import member_partner_ids
+from partners.rules import has_portal_perm, member_partner_ids
 from workgroups import services
 from workgroups.forms import JoinRequestForm
 from workgroups.models import CoordinatedProject, GroupMembership, PilotTerm, WorkingGroup
@@ -88,8 +88,8 @@ class GroupDetailView(DetailView):
             members=[s for s in seats if s.role == GroupMembership.Role.MEMBER],
             experts=[s for s in seats if s.role == GroupMembership.Role.EXPERT],
             pilot_term=next((t for t in group.all_pilot_terms if t.pk in pilot_ids), None),
-            can_view_space=user.has_perm("workgroups.view_space", group),
-            can_request_join=user.has_perm("workgroups.request_join", group)
+            can_view_space=has_portal_perm(user, "workgroups.view_space", group),
+            can_request_join=has_portal_perm(user, "workgroups.request_join", group)
             and bool(member_partner_ids(user) - group_partner_ids(user, group)),
         )
         return context

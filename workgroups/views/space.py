@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 
 from partners.permissions import require_object_permission
-from partners.rules import member_partner_ids
+from partners.rules import has_portal_perm, member_partner_ids
 from workgroups import services
 from workgroups.forms import (
     DocumentForm,
@@ -184,8 +184,8 @@ class MembershipLeaveView(SeatMixin, FormView):
     def has_permission(self):
         user = self.request.user
         return super().has_permission() and (
-            user.has_perm("workgroups.manage_group", self.group)
-            or user.has_perm("workgroups.manage_seat", self.seat)
+            has_portal_perm(user, "workgroups.manage_group", self.group)
+            or has_portal_perm(user, "workgroups.manage_seat", self.seat)
         )
 
     def form_valid(self, form):
@@ -210,8 +210,8 @@ class RepresentativesView(SeatMixin, FormView):
         return _("Représentants de %(partner)s") % {"partner": self.seat.partner.name}
 
     def has_permission(self):
-        return super().has_permission() and self.request.user.has_perm(
-            "workgroups.manage_seat", self.seat
+        return super().has_permission() and has_portal_perm(
+            self.request.user, "workgroups.manage_seat", self.seat
         )
 
     def get_form_kwargs(self):
@@ -239,7 +239,7 @@ def representative_remove(request, slug, pk, representative_pk):
     if denied:
         return denied
     seat = get_object_or_404(group.memberships, pk=pk)
-    if not request.user.has_perm("workgroups.manage_seat", seat):
+    if not has_portal_perm(request.user, "workgroups.manage_seat", seat):
         raise Http404
     representative = get_object_or_404(seat.representatives, pk=representative_pk)
     services.representative_remove(representative=representative, by=request.user)

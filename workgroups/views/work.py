@@ -11,7 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from partners.models import Action
 from partners.permissions import ScopedPermissionRequiredMixin
-from partners.rules import member_partner_ids
+from partners.rules import has_portal_perm, member_partner_ids
 from workgroups import services
 from workgroups.forms import ExpertiseMessageForm, ExpertiseRequestForm, NeedForm, ProjectForm
 from workgroups.models import CoordinatedProject, Need
@@ -177,7 +177,7 @@ class ExpertiseDetailView(ScopedPermissionRequiredMixin, GroupMixin, FormView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        can_view_space = user.has_perm("workgroups.view_space", self.group)
+        can_view_space = has_portal_perm(user, "workgroups.view_space", self.group)
         return super().get_context_data(
             group=self.group,
             expertise_request=self.expertise_request,
