@@ -1,5 +1,5 @@
-"""Back-office additions that span the apps: personal data requests on accounts, and the
-triage of needs reported by the public."""
+"""Back-office additions that span the apps: personal data requests and two-factor enrolment
+links on accounts, and the triage of needs reported by the public."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 
 from partners.admin import AuditedAdmin
 from plenaries.models import Theme
-from utopia import needs, rgpd
+from utopia import needs, rgpd, two_factor
 from utopia.forms import AccountChangeForm, AccountCreationForm
-from utopia.models import DigestIssue, EmailPreferences, NeedReport
+from utopia.models import DigestIssue, EmailPreferences, NeedReport, StaffEnrolment
 from workgroups.models import WorkingGroup
 
 User = get_user_model()
@@ -43,7 +43,7 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name", "username"]
     ordering = ["email"]
-    actions = ["export_personal_data", "erase_personal_data"]
+    actions = ["export_personal_data", "erase_personal_data", "send_enrolment_link"]
 
     @admin.action(description=_("RGPD : exporter les données personnelles (JSON)"))
     def export_personal_data(self, request, queryset):
@@ -89,6 +89,34 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
         if erased:
             self.message_user(request, _("%d compte(s) anonymisé(s).") % erased, messages.SUCCESS)
         return None
+
+    @admin.action(
+        description=_("Envoyer un lien de configuration de la double authentification"),
+        permissions=["send_enrolment_link"],
+    )
+    def send_enrolment_link(self, request, queryset):
+        sent = 0
+        for user in queryset:
+            try:
+                two_factor.staff_enrolment_send(user=user, by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{user.email} : {' '.join(error.messages)}", messages.ERROR
+                )
+                continue
+            sent += 1
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d lien de configuration envoyé.", "%d liens de configuration envoyés.", sent
+                )
+                % sent,
+                messages.SUCCESS,
+            )
+
+    def has_send_enrolment_link_permission(self, request):
+        return request.user.has_perm("utopia.send_enrolment_link")
 
 
 admin.site.unregister(User)
@@ -251,3 +279,31 @@ class NeedReportAdmin(AuditedAdmin):
             ngettext("%d signalement écarté.", "%d signalements écartés.", dismissed) % dismissed,
             messages.SUCCESS,
         )
+
+
+@admin.register(StaffEnrolment)
+class StaffEnrolmentAdmin(admin.ModelAdmin):
+    """The record of two-factor enrolments, for superusers, read-only: links are made by the
+    action on accounts or by `manage.py staff_enrolment_link`, never by hand."""
+
+    list_display = ["user", "channel", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["channel", "created_at", "used_at"]
+    search_fields = ["user__email", "created_by__email"]
+    list_select_related = ["user", "created_by"]
+    fields = ["user", "channel", "created_by", "created_at", "expires_at", "used_at"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,9 @@
 """The CCAS back-office: Django's admin, with two-factor authentication for staff.
 
 With UTOPIA_STAFF_2FA on (production), a staff account enters the back-office only once
-verified by its TOTP device (django-otp); it enrols that device at /compte/double-authentification/.
+verified by its TOTP device (django-otp), as its powers on the portal wait for it too
+(partners.rules.has_staff_powers); it enrols that device at /compte/double-authentification/
+through a one-time link (utopia.two_factor).
 """
 
 from django import forms
@@ -31,7 +33,8 @@ class StaffOTPAuthenticationForm(OTPAdminAuthenticationForm):
         "verification_not_allowed": _("Vérification impossible pour le moment."),
         "device_required": _(
             "Aucune application d'authentification n'est configurée pour ce compte : "
-            "configurez-la d'abord depuis le portail (/compte/double-authentification/)."
+            "demandez à un autre agent du CCAS de vous envoyer un lien de configuration de la "
+            "double authentification."
         ),
     }
 

@@ -1,5 +1,6 @@
-"""The shell's own records: each person's email preferences, the monthly digests sent, and the
-needs the public reports through "Signaler un besoin"."""
+"""The shell's own records: each person's email preferences, the monthly digests sent, the
+needs the public reports through "Signaler un besoin", and the links through which staff enrol
+their second factor."""
 
 from django.conf import settings
 from django.db import models
@@ -189,3 +190,66 @@ class NeedReport(models.Model):
 # Contact details are left out, so that erasing them (`purge_need_report_contacts`) leaves
 # no copy behind.
 register(NeedReport, excluded_fields=["contact_name", "contact_email", "contact_phone"])
+
+
+class StaffEnrolmentQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class StaffEnrolment(models.Model):
+    """A one-time link to enrol a staff account's authenticator app while STAFF_2FA is on, when
+    the password alone must not be enough: a colleague sends it from the back-office, or
+    `manage.py staff_enrolment_link` prints it for the first superuser (shell access being the
+    proof). Only a hash of the link's secret is stored. The row stays as the record of the
+    enrolment: whose, sent how and by whom, used when."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("courriel envoyé depuis le back-office")
+        COMMAND = "command", _("lien affiché par la commande staff_enrolment_link")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.CASCADE,
+        related_name="staff_enrolments",
+    )
+    channel = models.CharField(_("envoi"), max_length=10, choices=Channel)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valable jusqu'au"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    objects = StaffEnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lien de configuration de la double authentification")
+        verbose_name_plural = _("liens de configuration de la double authentification")
+        permissions = [
+            (
+                "send_enrolment_link",
+                _("Envoyer un lien de configuration de la double authentification"),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="staffenrolment_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__lte=F("expires_at")),
+                name="staffenrolment_used_before_expiry",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.created_at:%d/%m/%Y %H:%M}"

@@ -198,9 +198,13 @@ AXES_VERBOSE = False
 # The client's address as the CCAS's reverse proxy saw it (utopia/client_ip.py): lockouts and
 # the need-report limit count per visitor, not per proxy.
 AXES_CLIENT_IP_CALLABLE = "utopia.client_ip.client_ip"
-# Staff enter the back-office with a second factor (TOTP): always in production.
+# Staff use their powers (back-office and portal) once verified by a second factor (TOTP):
+# always in production.
 UTOPIA_STAFF_2FA = env_bool("STAFF_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "UTOPIA CCAS Thionville"
+# A staff account enrols its authenticator app through a one-time link (utopia.two_factor),
+# valid this long.
+UTOPIA_STAFF_ENROLMENT_LINK_MAX_AGE = 60 * 60 * 72
 # Invitation links (and password reset links) stay valid this long.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 UTOPIA_INVITATION_MAX_AGE = 60 * 60 * 24 * 14

@@ -49,6 +49,12 @@ account_patterns = [
     ),
     path("invitation/<str:token>/", invitation_accept, name="invitation_accept"),
     path("double-authentification/", views.two_factor_setup, name="two_factor_setup"),
+    path("double-authentification/code/", views.two_factor_verify, name="two_factor_verify"),
+    path(
+        "double-authentification/lien/<str:token>/",
+        views.two_factor_link,
+        name="two_factor_link",
+    ),
     path("preferences/", views.email_preferences, name="email_preferences"),
     path(
         "lettre/desabonnement/<str:token>/",

@@ -17,6 +17,7 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -24,10 +25,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django.views.static import serve as static_serve
 from django_otp import login as otp_login
+from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.exports import csv_response
-from utopia import digest, needs, report, sections
+from partners.rules import has_staff_powers
+from utopia import digest, needs, report, sections, two_factor
 from utopia.cache import cache_member_page
 from utopia.client_ip import client_ip
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
@@ -37,7 +40,7 @@ from utopia.forms import (
     NeedReportForm,
     TwoFactorConfirmForm,
 )
-from utopia.models import EmailPreferences
+from utopia.models import EmailPreferences, StaffEnrolment
 
 
 def home(request):
@@ -130,25 +133,50 @@ def error_500(request):
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
-@login_required
-def two_factor_setup(request):
-    """A staff member enrols the authenticator app that the back-office asks for."""
+def _staff_account_only(request):
+    """The second-factor pages concern staff accounts only (verified or not)."""
     if not request.user.is_staff:
         raise Http404
 
-    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    if confirmed:
-        return render(request, "utopia/two_factor_setup.html", {"confirmed": True})
+
+def _confirmed_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@login_required
+def two_factor_setup(request):
+    """A staff member enrols the authenticator app that their staff powers ask for. With
+    STAFF_2FA on, a first device needs a one-time link (utopia.two_factor): the password alone
+    is not enough."""
+    _staff_account_only(request)
+    template = "utopia/two_factor_setup.html"
+    if _confirmed_device(request.user) is not None:
+        request.session.pop(two_factor.ENROLMENT_SESSION_KEY, None)
+        return render(request, template, {"confirmed": True})
+    enrolment = None
+    if settings.UTOPIA_STAFF_2FA:
+        enrolment = (
+            StaffEnrolment.objects.usable()
+            .filter(pk=request.session.get(two_factor.ENROLMENT_SESSION_KEY), user=request.user)
+            .first()
+        )
+        if enrolment is None:
+            return render(request, template, {"link_needed": True}, status=403)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(
-            user=request.user, name="Application d'authentification", confirmed=False
+            user=request.user, name=_("Application d'authentification"), confirmed=False
         )
     form = TwoFactorConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        try:
+            confirmed = two_factor.staff_device_confirm(
+                device=device, token=form.cleaned_data["token"], enrolment=enrolment
+            )
+        except ValidationError as error:
+            return render(request, template, {"link_error": error.messages[0]}, status=400)
+        if confirmed:
+            request.session.pop(two_factor.ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             messages.success(request, _("La double authentification est activée."))
             return redirect("admin:index")
@@ -161,13 +189,63 @@ def two_factor_setup(request):
     )
     return render(
         request,
-        "utopia/two_factor_setup.html",
+        template,
         {
             "form": form,
             "secret": secret,
             "qr_svg": mark_safe(qr_svg),
         },  # segno draws this SVG itself
     )
+
+
+@login_required
+def two_factor_link(request, token: str):
+    """The one-time link a colleague sent (or the management command printed): checked, kept
+    in the session, then out of the address bar before any secret is shown."""
+    _staff_account_only(request)
+    if _confirmed_device(request.user) is not None:
+        # Left unused: the account already has its app (a lost one is removed first).
+        return render(request, "utopia/two_factor_setup.html", {"confirmed": True})
+    try:
+        enrolment = two_factor.staff_enrolment_from_token(token=token, user=request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "utopia/two_factor_setup.html",
+            {"link_error": error.messages[0]},
+            status=400,
+        )
+    two_factor.staff_enrolment_start(enrolment=enrolment)
+    request.session[two_factor.ENROLMENT_SESSION_KEY] = enrolment.pk
+    return redirect("two_factor_setup")
+
+
+@login_required
+def two_factor_verify(request):
+    """A staff member logged in on the portal with their password confirms the session with
+    their app's code: their staff powers on the portal follow (partners.rules)."""
+    _staff_account_only(request)
+    device = _confirmed_device(request.user)
+    if device is None:
+        return redirect("two_factor_setup")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.user.is_verified():
+        return redirect(next_url or "member_space")
+    form = TwoFactorConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        verified = otp_verify_token(request.user, device.persistent_id, form.cleaned_data["token"])
+        if verified is not None:
+            otp_login(request, verified)
+            messages.success(request, _("Connexion confirmée : vos droits d'agent sont actifs."))
+            return redirect(next_url or "member_space")
+        form.add_error(
+            "token", _("Ce code n'est pas valide : saisissez le code affiché maintenant.")
+        )
+    return render(request, "utopia/two_factor_verify.html", {"form": form, "next": next_url})
 
 
 # Uploads whose type the browser may display inline; anything else is a download.
@@ -223,10 +301,11 @@ def digest_unsubscribe(request, token: str):
 
 
 def _staff_only(request):
-    """Staff pages of the front office: anonymous visitors log in, others get a 404."""
+    """Staff pages of the front office: anonymous visitors log in, others (staff that no second
+    factor verified included) get a 404."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.is_staff:
+    if not has_staff_powers(request.user):
         raise Http404
     return None
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -5,6 +7,8 @@ from partners.models import Partner
 from partners.services import invitation_token
 from tests.browser.conftest import assert_accessible, login
 from tests.factories import PASSWORD, InvitationFactory, UserFactory
+from utopia.models import StaffEnrolment
+from utopia.two_factor import staff_enrolment_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,10 +72,18 @@ def test_keyboard_only_login(page, member):
     assert Partner.objects.count() == 1
 
 
-def test_staff_two_factor_page_is_accessible(page, staff, settings):
+def test_staff_two_factor_pages_are_accessible(page, staff, settings):
     settings.UTOPIA_STAFF_2FA = True
     login(page, staff)
+    # Without a link: the page explains where to get one.
     page.goto(page.base_url + "/compte/double-authentification/")
+    assert page.get_by_role("img", name="Code QR à scanner").count() == 0
+    assert_accessible(page)
+    _enrolment, link = staff_enrolment_create(
+        user=staff, by=None, channel=StaffEnrolment.Channel.COMMAND
+    )
+    page.goto(page.base_url + urlsplit(link).path)
+    page.wait_for_url("**/compte/double-authentification/")
     assert page.get_by_role("img", name="Code QR à scanner").count() == 1
     assert_accessible(page)
 

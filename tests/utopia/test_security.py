@@ -1,5 +1,7 @@
 """Login lockout, two-factor authentication for the back-office, session expiry."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -7,6 +9,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD
+from utopia.models import StaffEnrolment
+from utopia.two_factor import staff_enrolment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +75,13 @@ def test_password_alone_is_refused_at_the_back_office_login(client, staff, two_f
 
 
 def test_staff_enrols_a_totp_device_and_enters_the_back_office(client, staff, two_factor):
+    # With the password alone there is nothing to scan: a one-time link is needed
+    # (tests/utopia/test_staff_two_factor.py).
+    _enrolment, link = staff_enrolment_create(
+        user=staff, by=None, channel=StaffEnrolment.Channel.COMMAND
+    )
     client.force_login(staff)
+    assert client.get(urlsplit(link).path).status_code == 302
     page = client.get("/compte/double-authentification/")
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
