@@ -37,10 +37,6 @@ def _link_hours() -> int:
     return settings.UTOPIA_STAFF_ENROLMENT_LINK_MAX_AGE // 3600
 
 
-def has_confirmed_device(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
 @transaction.atomic
 def staff_enrolment_create(*, user, by, channel: str) -> tuple[StaffEnrolment, str]:
     """A new link for `user`'s staff account; returns the row and the link (shown once: only
