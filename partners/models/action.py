@@ -203,6 +203,12 @@ class Action(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        permissions = [
+            (
+                "moderate_action",
+                _("Peut modérer les actions (publier, demander des modifications, refuser)"),
+            ),
+        ]
         indexes = [models.Index(fields=["status", "starts_at"], name="action_status_start")]
         constraints = [
             models.CheckConstraint(

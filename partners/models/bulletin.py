@@ -57,6 +57,9 @@ class BulletinPost(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("message du fil du réseau")
         verbose_name_plural = _("messages du fil du réseau")
+        permissions = [
+            ("moderate_bulletin_post", _("Peut retirer des messages du fil du réseau")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(title="") & ~Q(body=""),

@@ -31,6 +31,9 @@ class Membership(models.Model):
         ordering = ["partner__name", "user__last_name"]
         verbose_name = _("membre d'un partenaire")
         verbose_name_plural = _("membres des partenaires")
+        permissions = [
+            ("export_contacts", _("Peut exporter les contacts des partenaires (CSV)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "partner"],
@@ -133,6 +136,9 @@ class AccessRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("demande d'accès")
         verbose_name_plural = _("demandes d'accès")
+        permissions = [
+            ("decide_access_request", _("Peut accepter ou refuser les demandes d'accès")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner__isnull=False) | ~Q(organisation_name=""),

@@ -149,6 +149,9 @@ class Partner(models.Model):
         ordering = ["name"]
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
+        permissions = [
+            ("export_partners", _("Peut exporter l'annuaire des partenaires (CSV)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind"],

@@ -77,6 +77,9 @@ class Registration(models.Model):
         ordering = ["plenary", "partner__name"]
         verbose_name = _("réponse à une convocation")
         verbose_name_plural = _("réponses aux convocations")
+        permissions = [
+            ("export_registrations", _("Peut exporter les réponses aux convocations (CSV)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plenary", "partner"],
@@ -146,6 +149,10 @@ class Attendance(models.Model):
         ordering = ["plenary", "partner__name"]
         verbose_name = _("présence à une plénière")
         verbose_name_plural = _("présences aux plénières")
+        permissions = [
+            ("record_attendance", _("Peut saisir les présences à une plénière")),
+            ("export_attendance", _("Peut exporter les présences aux plénières (CSV)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plenary", "partner"],

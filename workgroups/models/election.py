@@ -181,6 +181,9 @@ class Election(models.Model):
         ordering = ["group", "-opens_at"]
         verbose_name = _("élection du pilote")
         verbose_name_plural = _("élections des pilotes")
+        permissions = [
+            ("close_election", _("Peut clôturer une élection et publier ses résultats")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")),

@@ -55,6 +55,9 @@ class WorkingGroup(models.Model):
         ordering = ["name"]
         verbose_name = _("groupe de travail")
         verbose_name_plural = _("groupes de travail")
+        permissions = [
+            ("close_group", _("Peut clore un groupe de travail")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["active", "closed"]), name="workinggroup_status_valid"
@@ -163,6 +166,13 @@ class GroupMembership(models.Model):
         ordering = ["group", "partner__name"]
         verbose_name = _("partenaire d'un groupe")
         verbose_name_plural = _("partenaires des groupes")
+        permissions = [
+            (
+                "decide_join_request",
+                _("Peut accepter ou refuser les demandes pour rejoindre un groupe"),
+            ),
+            ("export_group_members", _("Peut exporter les membres des groupes de travail (CSV)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "partner"],
