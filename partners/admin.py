@@ -162,12 +162,15 @@ class PartnerAdmin(AuditedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("neighbourhood")
 
-    @admin.action(description=_("Exporter l'annuaire en CSV"))
+    def has_export_permission(self, request):
+        return request.user.has_perm("partners.export_partners")
+
+    @admin.action(description=_("Exporter l'annuaire en CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         partners = queryset.select_related("neighbourhood").prefetch_related("fields_of_action")
         return csv_response("annuaire-utopia", DIRECTORY_HEADER, directory_rows(partners))
 
-    @admin.action(description=_("Marquer les fiches comme confirmées"))
+    @admin.action(description=_("Marquer les fiches comme confirmées"), permissions=["change"])
     def mark_confirmed(self, request, queryset):
         for partner in queryset:
             services.partner_confirm(partner=partner, by=request.user)
@@ -248,7 +251,7 @@ class InvitationAdmin(AuditedAdmin):
             return
         obj.pk = invitation.pk
 
-    @admin.action(description=_("Annuler les invitations sélectionnées"))
+    @admin.action(description=_("Annuler les invitations sélectionnées"), permissions=["change"])
     def revoke(self, request, queryset):
         for invitation in queryset:
             services.invitation_revoke(invitation=invitation, by=request.user)
@@ -260,15 +263,20 @@ class AccessRequestAdmin(AuditedAdmin):
     list_filter = ["status"]
     search_fields = ["full_name", "email", "organisation_name"]
     autocomplete_fields = ["partner"]
-    readonly_fields = ["created_at", "decided_at", "decided_by"]
+    # The status changes only through the actions below, which need the permission to decide
+    # and send the invitation or the refusal; editing the form cannot decide silently.
+    readonly_fields = ["status", "created_at", "decided_at", "decided_by"]
     list_select_related = ["partner"]
     actions = ["approve", "refuse"]
 
-    @admin.action(description=_("Accepter et envoyer une invitation"))
+    def has_decide_permission(self, request):
+        return request.user.has_perm("partners.decide_access_request")
+
+    @admin.action(description=_("Accepter et envoyer une invitation"), permissions=["decide"])
     def approve(self, request, queryset):
         self._decide(request, queryset, services.access_request_approve)
 
-    @admin.action(description=_("Refuser"))
+    @admin.action(description=_("Refuser"), permissions=["decide"])
     def refuse(self, request, queryset):
         self._decide(request, queryset, services.access_request_refuse)
 
@@ -334,7 +342,12 @@ class BulletinPostAdmin(AuditedAdmin):
     readonly_fields = ["author", "created_at", "removed_at", "removed_by"]
     actions = ["remove"]
 
-    @admin.action(description=_("Retirer les messages choisis du fil du réseau"))
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("partners.moderate_bulletin_post")
+
+    @admin.action(
+        description=_("Retirer les messages choisis du fil du réseau"), permissions=["moderate"]
+    )
     def remove(self, request, queryset):
         done = 0
         for post in queryset.filter(removed_at__isnull=True):
@@ -432,6 +445,9 @@ class ActionAdmin(AuditedAdmin):
         else:
             services.action_create(action=obj, by=request.user)
 
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("partners.moderate_action")
+
     def response_change(self, request, obj):
         decision = request.POST.get("_moderation")
         if decision in MODERATION_SERVICES:
@@ -440,8 +456,12 @@ class ActionAdmin(AuditedAdmin):
         return super().response_change(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if "_moderation" in request.POST and not self.has_moderate_permission(request):
+            # Refused before the form is saved: a moderation button posted without the
+            # permission changes nothing, not even the other fields of the form.
+            raise PermissionDenied
         extra_context = extra_context or {}
-        if object_id:
+        if object_id and self.has_moderate_permission(request):
             action = Action.objects.filter(pk=object_id).first()
             if action is not None:
                 extra_context["moderation_choices"] = services.action_allowed_transitions(
@@ -449,15 +469,20 @@ class ActionAdmin(AuditedAdmin):
                 ) - {"submit"}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    @admin.action(description=_("Publier les actions sélectionnées"))
+    @admin.action(description=_("Publier les actions sélectionnées"), permissions=["moderate"])
     def publish_selected(self, request, queryset):
         self._moderate(request, queryset, "publish", request.POST.get("message", ""))
 
-    @admin.action(description=_("Demander des modifications (avec le message)"))
+    @admin.action(
+        description=_("Demander des modifications (avec le message)"), permissions=["moderate"]
+    )
     def request_changes_selected(self, request, queryset):
         self._moderate(request, queryset, "request_changes", request.POST.get("message", ""))
 
-    @admin.action(description=_("Refuser les actions sélectionnées (avec le message)"))
+    @admin.action(
+        description=_("Refuser les actions sélectionnées (avec le message)"),
+        permissions=["moderate"],
+    )
     def reject_selected(self, request, queryset):
         self._moderate(request, queryset, "reject", request.POST.get("message", ""))
 

@@ -3,7 +3,7 @@ public views, so a rule (deadline, minutes only once held...) is written once.""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -291,33 +291,44 @@ class PlenaryAdmin(AuditedAdmin):
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Convoquer les partenaires (courriel et invitation .ics)"))
+    @admin.action(
+        description=_("Convoquer les partenaires (courriel et invitation .ics)"),
+        permissions=["change"],
+    )
     def convene(self, request, queryset):
         self._each(
             request, queryset, services.plenary_convene, _("Convocation envoyée (%(count)d).")
         )
 
-    @admin.action(description=_("Annuler la plénière (et prévenir les convoqués)"))
+    @admin.action(
+        description=_("Annuler la plénière (et prévenir les convoqués)"), permissions=["change"]
+    )
     def cancel(self, request, queryset):
         self._each(request, queryset, services.plenary_cancel, _("Plénière annulée (%(count)d)."))
 
-    @admin.action(description=_("Marquer comme tenue"))
+    @admin.action(description=_("Marquer comme tenue"), permissions=["change"])
     def mark_held(self, request, queryset):
         self._each(request, queryset, services.plenary_mark_held, _("Plénière tenue (%(count)d)."))
 
-    @admin.action(description=_("Publier le compte rendu"))
+    @admin.action(description=_("Publier le compte rendu"), permissions=["change"])
     def publish_minutes(self, request, queryset):
         self._each(
             request, queryset, services.minutes_publish, _("Compte rendu publié (%(count)d).")
         )
 
-    @admin.action(description=_("Retirer le compte rendu publié"))
+    @admin.action(description=_("Retirer le compte rendu publié"), permissions=["change"])
     def unpublish_minutes(self, request, queryset):
         self._each(
             request, queryset, services.minutes_unpublish, _("Compte rendu retiré (%(count)d).")
         )
 
-    @admin.action(description=_("Exporter les réponses aux convocations (CSV)"))
+    def has_export_registrations_permission(self, request):
+        return request.user.has_perm("plenaries.export_registrations")
+
+    @admin.action(
+        description=_("Exporter les réponses aux convocations (CSV)"),
+        permissions=["export_registrations"],
+    )
     def export_registrations(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Choisissez une seule plénière."), messages.ERROR)
@@ -328,6 +339,8 @@ class PlenaryAdmin(AuditedAdmin):
         )
 
     def cadence_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         rows = cadence()
         partners = list(Partner.objects.active().order_by("name").only("name", "slug"))
         rates = services.participation_rates([partner.pk for partner in partners])
@@ -347,6 +360,8 @@ class PlenaryAdmin(AuditedAdmin):
     def attendance_view(self, request, pk):
         """One row per active partner (and any partner already recorded), prefilled from the
         answers to the convocation."""
+        if not request.user.has_perm("plenaries.record_attendance"):
+            raise PermissionDenied
         plenary = get_object_or_404(Plenary, pk=pk)
         recorded = {a.partner_id: a for a in plenary.attendances.all()}
         answers = {r.partner_id: r for r in plenary.registrations.all()}
@@ -453,7 +468,9 @@ class ThemeAdmin(AuditedAdmin):
     readonly_fields = ["decision"]
     actions = ["close"]
 
-    @admin.action(description=_("Clore les thèmes sélectionnés (aujourd'hui)"))
+    @admin.action(
+        description=_("Clore les thèmes sélectionnés (aujourd'hui)"), permissions=["change"]
+    )
     def close(self, request, queryset):
         for theme in queryset.filter(closed_at__isnull=True):
             services.theme_close(theme=theme, by=request.user)

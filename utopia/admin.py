@@ -1,11 +1,16 @@
 """Back-office additions that span the apps: personal data requests and two-factor enrolment
-links on accounts, and the triage of needs reported by the public."""
+links on accounts, and the triage of needs reported by the public.
 
+Every action and workflow button checks a named permission (see the README's list), so that a
+staff group can be given exactly the powers it needs; superusers have them all."""
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +50,16 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
     ordering = ["email"]
     actions = ["export_personal_data", "erase_personal_data", "send_enrolment_link"]
 
-    @admin.action(description=_("RGPD : exporter les données personnelles (JSON)"))
+    def has_rgpd_export_permission(self, request):
+        return request.user.has_perm("utopia.rgpd_export")
+
+    def has_rgpd_erase_permission(self, request):
+        return request.user.has_perm("utopia.rgpd_erase")
+
+    @admin.action(
+        description=_("RGPD : exporter les données personnelles (JSON)"),
+        permissions=["rgpd_export"],
+    )
     def export_personal_data(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
@@ -63,7 +77,10 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
         )
         return response
 
-    @admin.action(description=_("RGPD : effacer les données personnelles (anonymiser)"))
+    @admin.action(
+        description=_("RGPD : effacer les données personnelles (anonymiser)"),
+        permissions=["rgpd_erase"],
+    )
     def erase_personal_data(self, request, queryset):
         if request.POST.get("confirm") != "yes":
             return render(
@@ -82,6 +99,16 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
             if user.pk == request.user.pk:
                 self.message_user(
                     request, _("Vous ne pouvez pas effacer votre propre compte."), messages.ERROR
+                )
+                continue
+            if user.is_superuser and not request.user.is_superuser:
+                # Erasing an account locks it out: staff could otherwise lock out the
+                # superusers, who alone can give back permissions.
+                self.message_user(
+                    request,
+                    _("%(email)s : seul un superutilisateur peut effacer ce compte.")
+                    % {"email": user.email},
+                    messages.ERROR,
                 )
                 continue
             rgpd.personal_data_erase(user=user, by=request.user)
@@ -240,7 +267,11 @@ class NeedReportAdmin(AuditedAdmin):
                 },
             ),
         ]
-        if obj is not None and obj.status == NeedReport.Status.NEW:
+        if (
+            obj is not None
+            and obj.status == NeedReport.Status.NEW
+            and self.has_triage_permission(request)
+        ):
             fieldsets.append(
                 (_("Orienter"), {"fields": ["route_group", "route_theme", "need_title"]})
             )
@@ -253,10 +284,17 @@ class NeedReportAdmin(AuditedAdmin):
     def has_add_permission(self, request):
         return False  # reports come from the public form, never written by hand
 
+    def has_triage_permission(self, request):
+        return request.user.has_perm("utopia.triage_need_report")
+
     def save_model(self, request, obj, form, change):
         group = form.cleaned_data.get("route_group")
         theme = form.cleaned_data.get("route_theme")
         if group or theme:
+            if not self.has_triage_permission(request):
+                # The routing fields are declared on the form, so they are read even when
+                # the page does not show them: a forged post is refused (and rolled back).
+                raise PermissionDenied
             needs.need_report_route(
                 report=obj,
                 group=group,
@@ -268,7 +306,7 @@ class NeedReportAdmin(AuditedAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Écarter les signalements sélectionnés"))
+    @admin.action(description=_("Écarter les signalements sélectionnés"), permissions=["triage"])
     def dismiss(self, request, queryset):
         dismissed = 0
         for report in queryset.filter(status=NeedReport.Status.NEW):
@@ -307,3 +345,16 @@ class StaffEnrolmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' login attempts, without its clean-up action: that action ran for anyone who
+    could see the list, and fails outside a login request (it reads request.axes_attempt_time);
+    axes deletes expired attempts itself at each login. Django's delete action stays, with the
+    permission to delete attempts."""
+
+    actions = []
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, LoginAttemptAdmin)

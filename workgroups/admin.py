@@ -70,7 +70,10 @@ class WorkingGroupAdmin(AuditedAdmin):
     readonly_fields = ["status", "closed_on", "created_at", "updated_at"]
     actions = ["close"]
 
-    @admin.action(description=_("Clore les groupes sélectionnés"))
+    def has_close_permission(self, request):
+        return request.user.has_perm("workgroups.close_group")
+
+    @admin.action(description=_("Clore les groupes sélectionnés"), permissions=["close"])
     def close(self, request, queryset):
         _run(
             self,
@@ -98,7 +101,10 @@ class GroupMembershipAdmin(AuditedAdmin):
     ]
     actions = ["accept", "refuse"]
 
-    @admin.action(description=_("Accepter les demandes sélectionnées"))
+    def has_decide_permission(self, request):
+        return request.user.has_perm("workgroups.decide_join_request")
+
+    @admin.action(description=_("Accepter les demandes sélectionnées"), permissions=["decide"])
     def accept(self, request, queryset):
         _run(
             self,
@@ -108,7 +114,7 @@ class GroupMembershipAdmin(AuditedAdmin):
             lambda n: ngettext("%d demande acceptée.", "%d demandes acceptées.", n) % n,
         )
 
-    @admin.action(description=_("Refuser les demandes sélectionnées"))
+    @admin.action(description=_("Refuser les demandes sélectionnées"), permissions=["decide"])
     def refuse(self, request, queryset):
         _run(
             self,
@@ -195,7 +201,13 @@ class ElectionAdmin(AuditedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Clôturer les élections sélectionnées et publier les résultats"))
+    def has_close_permission(self, request):
+        return request.user.has_perm("workgroups.close_election")
+
+    @admin.action(
+        description=_("Clôturer les élections sélectionnées et publier les résultats"),
+        permissions=["close"],
+    )
     def close(self, request, queryset):
         _run(
             self,
