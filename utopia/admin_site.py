@@ -74,9 +74,13 @@ class UtopiaAdminSite(AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        from utopia import dashboard
+        from utopia import dashboard, exports
 
-        extra_context = {**(extra_context or {}), "dashboard": dashboard.lines()}
+        extra_context = {
+            **(extra_context or {}),
+            "dashboard": dashboard.lines(),
+            "can_export": bool(exports.allowed(request.user)),
+        }
         return super().index(request, extra_context)
 
     def has_permission(self, request):

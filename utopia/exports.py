@@ -1,11 +1,14 @@
 """CSV exports for CCAS staff, gathered on one back-office page (/admin/exports/); the
-admin site wraps these views (staff only, with two-factor authentication in production).
+admin site wraps these views (staff only, with two-factor authentication in production), and
+each export needs its own permission, held by the model of the data it lets out: the page
+lists only the exports its reader may download.
 
 Every file is UTF-8 with a byte-order mark, `;`-separated, formulas neutralised
 (partners.exports.csv_response). Each export streams the whole table in a fixed number of
 queries, whatever the size of the network.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -117,29 +120,42 @@ def group_members_export():
     )
 
 
-# name -> (label, description, function); apps higher up add theirs below.
+# name -> (label, description, function, permission needed to download it).
 EXPORTS = {
     "partenaires": (
         _("Partenaires"),
         _("L'annuaire complet, y compris les partenaires inactifs."),
         partners_export,
+        "partners.export_partners",
     ),
     "contacts": (
         _("Contacts"),
         _("Les personnes rattachées à chaque partenaire, avec leur rôle."),
         contacts_export,
+        "partners.export_contacts",
     ),
     "presences": (
         _("Présences aux plénières"),
         _("Chaque partenaire à chaque plénière : présent, représenté, excusé ou absent."),
         attendance_export,
+        "plenaries.export_attendance",
     ),
     "membres-groupes": (
         _("Membres des groupes de travail"),
         _("Chaque partenaire de chaque groupe, son rôle, ses dates et ses représentants."),
         group_members_export,
+        "workgroups.export_group_members",
     ),
 }
+
+
+def allowed(user) -> list[tuple[str, str, str]]:
+    """(name, label, description) of the exports that `user` may download."""
+    return [
+        (name, label, text)
+        for name, (label, text, _function, permission) in EXPORTS.items()
+        if user.has_perm(permission)
+    ]
 
 
 def index(request, admin_site):
@@ -149,7 +165,7 @@ def index(request, admin_site):
         {
             **admin_site.each_context(request),
             "title": _("Exports CSV"),
-            "exports": [(name, label, text) for name, (label, text, _f) in EXPORTS.items()],
+            "exports": allowed(request.user),
         },
     )
 
@@ -157,4 +173,7 @@ def index(request, admin_site):
 def download(request, name: str):
     if name not in EXPORTS:
         raise Http404
-    return EXPORTS[name][2]()
+    _label, _text, export, permission = EXPORTS[name]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    return export()
