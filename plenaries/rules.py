@@ -33,7 +33,9 @@ def document_is_public(user, document) -> bool:
     return document is not None and document.visibility == Visibility.PUBLIC
 
 
-rules.add_perm("plenaries.view_plenary", is_verified_staff | is_announced)
+# Not "view_plenary": that is the name of Django's permission to view plenaries in the
+# back-office, which this rule would then grant to every staff account.
+rules.add_perm("plenaries.see_plenary", is_verified_staff | is_announced)
 rules.add_perm(
     "plenaries.read_minutes",
     is_verified_staff | (minutes_are_published & (minutes_are_public | is_network_member)),

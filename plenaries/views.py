@@ -24,7 +24,7 @@ from plenaries.models import Attendance, Decision, Plenary, PlenaryDocument, Reg
 
 def plenary_or_404(request, year: int, semester: int) -> Plenary:
     plenary = get_object_or_404(Plenary, year=year, semester=semester)
-    if not has_portal_perm(request.user, "plenaries.view_plenary", plenary):
+    if not has_portal_perm(request.user, "plenaries.see_plenary", plenary):
         raise Http404
     return plenary
 
@@ -32,14 +32,14 @@ def plenary_or_404(request, year: int, semester: int) -> Plenary:
 class PlenaryMixin:
     """Looks up the plenary of the URL; `permission` on it, or login / 404."""
 
-    permission = "plenaries.view_plenary"
+    permission = "plenaries.see_plenary"
 
     @cached_property
     def plenary(self) -> Plenary:
         return plenary_or_404(self.request, self.kwargs["year"], self.kwargs["semester"])
 
     def dispatch(self, request, *args, **kwargs):
-        if self.permission != "plenaries.view_plenary":
+        if self.permission != "plenaries.see_plenary":
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_portal_perm(request.user, self.permission, self.plenary):
