@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -39,10 +40,24 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+def permission(name: str) -> Permission:
+    """The permission named "app_label.codename", as has_perm() names it."""
+    app_label, codename = name.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
 class StaffFactory(UserFactory):
+    """A CCAS agent: a superuser, unless made with is_superuser=False and
+    permissions=["app_label.codename", ...], the exact permissions it is given."""
+
     is_staff = True
     is_superuser = True
     email = factory.Sequence(lambda n: f"agent{n}@ccas-thionville.fr")
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.user_permissions.add(*(permission(name) for name in extracted))
 
 
 class FieldOfActionFactory(factory.django.DjangoModelFactory):
