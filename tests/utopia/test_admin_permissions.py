@@ -46,7 +46,7 @@ from tests.factories import (
     WorkingGroupFactory,
 )
 from utopia.exports import EXPORTS
-from utopia.models import NeedReport
+from utopia.models import NeedReport, StaffEnrolment
 from workgroups.models import Election, GroupMembership, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +188,13 @@ ACTIONS = [
         "utopia.rgpd_export",
         lambda: MembershipFactory().user,
         lambda user, response: is_json(response),
+    ),
+    AdminAction(
+        User,
+        "send_enrolment_link",
+        "utopia.send_enrolment_link",
+        lambda: StaffFactory(is_superuser=False),
+        lambda user, response: StaffEnrolment.objects.filter(user=user).exists(),
     ),
     AdminAction(
         User,
