@@ -3,6 +3,7 @@ person, so that a group space's URL reveals nothing to someone outside the group
 
 import rules
 
+from partners.models import Membership
 from partners.rules import is_verified_staff, managed_partner_ids, member_partner_ids
 
 
@@ -79,13 +80,33 @@ def is_expertise_party(user, expertise_request) -> bool:
     )
 
 
+def seat_partner_ids(user) -> frozenset[int]:
+    """Partners whose group seats the user speaks for (names representatives, records
+    leaving): those they manage, and those they belong to that have no manager on the portal
+    (no active account with the manager role), where every member is equal. Read once per
+    request (cached on the user object)."""
+    cached = getattr(user, "_utopia_seat_partner_ids", None)
+    if cached is None:
+        managed = managed_partner_ids(user)
+        unmanaged = member_partner_ids(user) - managed
+        if unmanaged:
+            unmanaged -= set(
+                Membership.objects.filter(
+                    partner_id__in=unmanaged,
+                    role=Membership.Role.MANAGER,
+                    user__is_active=True,
+                ).values_list("partner_id", flat=True)
+            )
+        cached = user._utopia_seat_partner_ids = managed | unmanaged
+    return cached
+
+
 @rules.predicate
 def can_manage_seat(user, seat) -> bool:
     """Name representatives or record leaving: a manager of the partner, or any of its
-    members when the partner has no manager on the portal yet."""
-    return seat is not None and (
-        seat.partner_id in managed_partner_ids(user) or seat.partner_id in member_partner_ids(user)
-    )
+    members when the partner has no manager on the portal yet. A plain member of a partner
+    that has a manager does neither: they would name themselves and vote for the partner."""
+    return seat is not None and seat.partner_id in seat_partner_ids(user)
 
 
 rules.add_perm("workgroups.view_space", is_verified_staff | is_group_member)

@@ -4,7 +4,10 @@
 - `pilot` represents `pilot_partner`, another member partner, and is the group's pilot;
 - `expert` belongs to `institution`, which sits in the group as an expert;
 - `other_member` (of `other_partner`) is in the network but not in the group;
-- `staff` is CCAS staff.
+- `staff` is CCAS staff;
+- `managed_member` is a plain member of `partner` once `partner` has a manager: the manager,
+  not they, names the partner's representatives and records its leaving. Giving `partner` a
+  manager takes that from `member` too, so this role exists only in the tests run for it.
 """
 
 import pytest
@@ -69,8 +72,13 @@ def expert(group, institution):
 
 
 @pytest.fixture
-def roles(member, seat, pilot, expert, other_member, staff):
-    return {
+def managed_member(partner, manager):
+    return MembershipFactory(partner=partner, user=UserFactory(email="collegue@exemple.fr")).user
+
+
+@pytest.fixture
+def roles(request, member, seat, pilot, expert, other_member, staff):
+    roles = {
         "anonymous": None,
         "member": member,
         "other_member": other_member,
@@ -78,3 +86,7 @@ def roles(member, seat, pilot, expert, other_member, staff):
         "expert": expert,
         "staff": staff,
     }
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("role") == "managed_member":
+        roles["managed_member"] = request.getfixturevalue("managed_member")
+    return roles

@@ -1,5 +1,6 @@
 """Permission matrix over every URL of a working group: anonymous visitor, member of a member
-partner, member of the network outside the group, pilot, expert, CCAS staff. Logged-out
+partner, member of the network outside the group, pilot, expert, CCAS staff, and a plain member
+of a member partner that has a manager (the manager speaks for that partner's seat). Logged-out
 visitors go to the login page (302); anyone logged in outside an object's scope gets a 404."""
 
 from datetime import timedelta
@@ -37,7 +38,7 @@ from workgroups.models import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member", "other_member", "pilot", "expert", "staff"]
+ROLES = ["anonymous", "member", "other_member", "pilot", "expert", "staff", "managed_member"]
 PUBLIC = dict.fromkeys(ROLES, 200)
 SPACE = {
     "anonymous": 302,
@@ -46,6 +47,7 @@ SPACE = {
     "pilot": 200,
     "expert": 200,
     "staff": 200,
+    "managed_member": 200,
 }
 MANAGE = {
     "anonymous": 302,
@@ -54,6 +56,7 @@ MANAGE = {
     "pilot": 200,
     "expert": 404,
     "staff": 200,
+    "managed_member": 404,
 }
 STAFF_ONLY = {
     "anonymous": 302,
@@ -62,6 +65,7 @@ STAFF_ONLY = {
     "pilot": 404,
     "expert": 404,
     "staff": 200,
+    "managed_member": 404,
 }
 
 MATRIX = [
@@ -74,6 +78,8 @@ MATRIX = [
     ("/groupes/inconnu/espace/", {**dict.fromkeys(ROLES, 404), "anonymous": 302}),
     ("/groupes/{g}/espace/organisation/", MANAGE),
     ("/groupes/{g}/espace/membres/", SPACE),
+    # `partner`'s seat: `member` speaks for it while `partner` has no manager; once it has one,
+    # its plain members (managed_member) no longer do.
     ("/groupes/{g}/espace/membres/{seat}/representants/", {**STAFF_ONLY, "member": 200}),
     ("/groupes/{g}/espace/membres/{seat}/depart/", {**MANAGE, "member": 200}),
     ("/groupes/{g}/espace/reunions/", SPACE),
@@ -171,6 +177,68 @@ def test_posts_from_outside_the_group_are_404_and_change_nothing(client, group, 
     assert pending.status == "pending"
 
 
+# --- Who speaks for a partner's seat --------------------------------------------------------------
+
+
+def test_a_plain_member_cannot_take_over_the_seat_of_a_partner_that_has_a_manager(
+    client, group, pilot, pilot_partner
+):
+    # The attack of issue 11: a plain member named themselves representative, voted for the
+    # partner before its manager, and could record the partner's leaving, ending the pilot's term.
+    MembershipFactory(partner=pilot_partner, role="manager")
+    colleague = MembershipFactory(partner=pilot_partner)
+    seat = group.memberships.get(partner=pilot_partner)
+    election = ElectionFactory(group=group)
+    candidate = services.candidacy_submit(election=election, user=pilot, partner=pilot_partner)
+    client.force_login(colleague.user)
+    base = f"/groupes/{group.slug}/espace"
+
+    named = client.post(f"{base}/membres/{seat.pk}/representants/", {"membership": colleague.pk})
+    voted = client.post(
+        f"{base}/pilote/elections/{election.pk}/vote/",
+        {"partner": pilot_partner.pk, "choice": str(candidate.pk)},
+    )
+    left = client.post(f"{base}/membres/{seat.pk}/depart/", {"left_on": _today(), "reason": "-"})
+
+    assert (named.status_code, left.status_code) == (404, 404)
+    assert voted.status_code == 302 and "/pilote/elections/" in voted["Location"]
+    assert not seat.representatives.filter(membership=colleague).exists()
+    assert (election.participations.count(), election.ballots.count()) == (0, 0)
+    seat.refresh_from_db()
+    assert seat.status == GroupMembership.Status.ACTIVE
+    assert group.pilot_terms.get().ended_on is None
+
+
+def test_the_manager_speaks_for_the_seat_and_a_plain_member_only_when_there_is_none(
+    client, group, seat, partner, member
+):
+    url = f"/groupes/{group.slug}/espace/membres/{seat.pk}/representants/"
+    client.force_login(member)
+    assert client.get(url).status_code == 200  # no manager on the portal: its members do
+    manager = MembershipFactory(partner=partner, role="manager").user
+    assert client.get(url).status_code == 404
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+    # A deactivated account is no longer on the portal: the members speak for the seat again.
+    manager.is_active = False
+    manager.save()
+    client.force_login(member)
+    assert client.get(url).status_code == 200
+
+
+def test_the_members_page_offers_seat_links_only_to_whom_may_follow_them(
+    client, group, seat, partner, member, pilot
+):
+    page = f"/groupes/{group.slug}/espace/membres/"
+    leave = f"/espace/membres/{seat.pk}/depart/"
+    client.force_login(member)
+    assert leave in client.get(page).content.decode()
+    MembershipFactory(partner=partner, role="manager")
+    assert leave not in client.get(page).content.decode()
+    client.force_login(pilot)  # the pilot records any partner's leaving
+    assert leave in client.get(page).content.decode()
+
+
 # --- The same roles against every POST ----------------------------------------------------------
 #
 # Each row sets up what its URL needs, posts data that would succeed for someone allowed, and
@@ -189,12 +257,19 @@ POST_SPACE = {
     "pilot": DONE,
     "expert": DONE,
     "staff": DONE,
+    "managed_member": DONE,
 }
-POST_MANAGE = {**POST_SPACE, "member": 404, "expert": 404}
+POST_MANAGE = {**POST_SPACE, "member": 404, "expert": 404, "managed_member": 404}
 POST_SEAT = {**POST_MANAGE, "member": DONE, "pilot": 404}  # the partner's own members and staff
 POST_STAFF_ONLY = {**POST_MANAGE, "pilot": 404}
 # Only a representative of the partner named in the form acts for it; the others are sent back.
-POST_FOR_PARTNER = {**POST_SPACE, "pilot": BACK, "expert": BACK, "staff": BACK}
+POST_FOR_PARTNER = {
+    **POST_SPACE,
+    "pilot": BACK,
+    "expert": BACK,
+    "staff": BACK,
+    "managed_member": BACK,
+}
 
 
 def _today():

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 
 from partners.permissions import require_object_permission
-from partners.rules import has_portal_perm, member_partner_ids
+from partners.rules import has_portal_perm
 from workgroups import services
 from workgroups.forms import (
     DocumentForm,
@@ -38,6 +38,7 @@ from workgroups.models import (
     Representative,
     WorkingGroup,
 )
+from workgroups.rules import seat_partner_ids
 
 from .base import ManageMixin, SpaceMixin
 
@@ -133,7 +134,9 @@ class MembersView(SpaceMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            my_partner_ids=member_partner_ids(self.request.user), **kwargs
+            # The seats whose links the user may follow (workgroups.manage_seat).
+            seat_partner_ids=seat_partner_ids(self.request.user),
+            **kwargs,
         )
 
 
