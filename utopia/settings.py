@@ -4,6 +4,7 @@ Development (`make run`, `make test`) sets DEBUG=1; production sets DEBUG=0 (the
 must then give SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -195,9 +196,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
-# The client's address as the CCAS's reverse proxy saw it (utopia/client_ip.py): lockouts and
-# the need-report limit count per visitor, not per proxy.
-AXES_CLIENT_IP_CALLABLE = "utopia.client_ip.client_ip"
+# The client's address as the CCAS's reverse proxy saw it (partners/client_ip.py): lockouts
+# count per visitor, not per proxy, like the other limits.
+AXES_CLIENT_IP_CALLABLE = "partners.client_ip.client_ip"
 # Staff use their powers (back-office and portal) once verified by a second factor (TOTP):
 # always in production.
 UTOPIA_STAFF_2FA = env_bool("STAFF_2FA", not DEBUG)
@@ -365,11 +366,17 @@ UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS = env_int("NEED_REPORT_CONTACT_RETENTI
 UTOPIA_ACCESS_REQUEST_RETENTION_DAYS = env_int("ACCESS_REQUEST_RETENTION_DAYS", 365)
 UTOPIA_NEED_REPORT_LIMIT = env_int("NEED_REPORT_LIMIT", 3)
 UTOPIA_NEED_REPORT_LIMIT_SECONDS = env_int("NEED_REPORT_LIMIT_SECONDS", 600)
-# Proxies in front of gunicorn that append to X-Forwarded-For (utopia/client_ip.py): the CCAS's
-# reverse proxy in production, none on a development machine.
+# Proxies in front of gunicorn that append to X-Forwarded-For (partners/client_ip.py): the
+# CCAS's reverse proxy in production, none on a development machine. The header is read only
+# from a request whose peer is one of TRUSTED_PROXIES (addresses or networks): a direct client
+# would write any address there. A typo stops the start (ValueError) rather than trust wrongly.
 UTOPIA_TRUSTED_PROXY_COUNT = env_int(
     "TRUSTED_PROXY_COUNT", 1 if not DEBUG and env_bool("BEHIND_HTTPS_PROXY", True) else 0
 )
+UTOPIA_TRUSTED_PROXIES = [
+    ipaddress.ip_network(value, strict=False)
+    for value in env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+]
 
 LOGGING = {
     "version": 1,

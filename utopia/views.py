@@ -28,11 +28,11 @@ from django_otp import login as otp_login
 from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partners.client_ip import client_ip
 from partners.exports import csv_response
 from partners.rules import has_staff_powers
 from utopia import digest, needs, report, sections, two_factor
 from utopia.cache import cache_member_page
-from utopia.client_ip import client_ip
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
 from utopia.forms import (
     CollaborationFilterForm,
