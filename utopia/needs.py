@@ -9,7 +9,6 @@ after the retention period. Each refusal is a ValidationError in French and chan
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners import ratelimit
 from partners.mail import absolute_url, send_templated_email, staff_recipients
 from plenaries.models import Theme
 from utopia.models import NeedReport
@@ -35,26 +35,27 @@ def _save(report: NeedReport) -> NeedReport:
 
 # --- Rate limiting ----------------------------------------------------------------------------
 
-
-def _limit_key(client_address: str) -> str:
-    return f"need-report:{client_address}"
+NEED_REPORT = "need-report"
 
 
 def need_report_allowed(*, client_address: str) -> bool:
-    """Whether this client address may still send a report in the current window."""
-    return cache.get(_limit_key(client_address), 0) < settings.UTOPIA_NEED_REPORT_LIMIT
+    """Whether this client address may still send a report in the current window (reads
+    only: the form of a client past the limit is not even read)."""
+    return not ratelimit.is_limited(
+        scope=NEED_REPORT, key=client_address, limit=settings.UTOPIA_NEED_REPORT_LIMIT
+    )
 
 
-def need_report_count_attempt(*, client_address: str) -> None:
-    """Count one report (or one robot's attempt) from this address; the window starts with
-    the first one."""
-    key = _limit_key(client_address)
-    if cache.add(key, 1, settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS)
+def need_report_count_attempt(*, client_address: str) -> bool:
+    """Count one report (or one robot's attempt) from this address, and say whether it is
+    within the limit; the window starts with the first one. Atomic: of concurrent requests,
+    no more than the limit are allowed."""
+    return ratelimit.count_attempt(
+        scope=NEED_REPORT,
+        key=client_address,
+        limit=settings.UTOPIA_NEED_REPORT_LIMIT,
+        seconds=settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS,
+    )
 
 
 # --- Workflow ---------------------------------------------------------------------------------

@@ -366,6 +366,12 @@ UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS = env_int("NEED_REPORT_CONTACT_RETENTI
 UTOPIA_ACCESS_REQUEST_RETENTION_DAYS = env_int("ACCESS_REQUEST_RETENTION_DAYS", 365)
 UTOPIA_NEED_REPORT_LIMIT = env_int("NEED_REPORT_LIMIT", 3)
 UTOPIA_NEED_REPORT_LIMIT_SECONDS = env_int("NEED_REPORT_LIMIT_SECONDS", 600)
+# Password reset and invitation emails, each kind counted apart (partners/ratelimit.py): this
+# many per recipient address and per client address in a period (seconds). Enough for a
+# person; too few to flood a mailbox or the CCAS's mail server.
+UTOPIA_EMAIL_LIMIT_PER_ADDRESS = env_int("EMAIL_LIMIT_PER_ADDRESS", 3)
+UTOPIA_EMAIL_LIMIT_PER_CLIENT = env_int("EMAIL_LIMIT_PER_CLIENT", 10)
+UTOPIA_EMAIL_LIMIT_SECONDS = env_int("EMAIL_LIMIT_SECONDS", 3600)
 # Proxies in front of gunicorn that append to X-Forwarded-For (partners/client_ip.py): the
 # CCAS's reverse proxy in production, none on a development machine. The header is read only
 # from a request whose peer is one of TRUSTED_PROXIES (addresses or networks): a direct client

@@ -334,6 +334,11 @@ def yearly_report(request, year: int | None = None):
     )
 
 
+def _need_report_limited(request):
+    minutes = max(settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS // 60, 1)
+    return render(request, "utopia/need_report_limited.html", {"minutes": minutes}, status=429)
+
+
 def need_report(request):
     """ "Signaler un besoin": anyone, without an account. A robot that fills the hidden field is
     shown the same thanks as a person and nothing is stored; past the limit per client
@@ -342,13 +347,13 @@ def need_report(request):
     if request.method == "POST":
         address = client_ip(request)
         if not needs.need_report_allowed(client_address=address):
-            minutes = max(settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS // 60, 1)
-            return render(
-                request, "utopia/need_report_limited.html", {"minutes": minutes}, status=429
-            )
+            return _need_report_limited(request)
         form = NeedReportForm(request.POST)
         if form.is_valid():
-            needs.need_report_count_attempt(client_address=address)
+            # Counted before anything is stored: of concurrent requests, only those within the
+            # limit go on (the check above only spares reading a limited client's form).
+            if not needs.need_report_count_attempt(client_address=address):
+                return _need_report_limited(request)
             if form.is_spam:
                 return redirect("need_report_thanks")
             data = {name: form.cleaned_data[name] for name in form.Meta.fields}

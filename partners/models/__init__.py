@@ -6,6 +6,7 @@ from .bulletin import BulletinPost
 from .charter import Charter, Signature
 from .membership import AccessRequest, Invitation, Membership
 from .partner import Partner
+from .ratelimit import RateLimitCounter
 from .taxonomy import FieldOfAction, Neighbourhood
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Membership",
     "Neighbourhood",
     "Partner",
+    "RateLimitCounter",
     "Signature",
 ]
 
