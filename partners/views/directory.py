@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from partners import services
+from partners import ratelimit, services
+from partners.client_ip import client_ip
 from partners.filters import PartnerFilter
 from partners.forms import AccessRequestForm, InvitationAcceptForm, InvitationForm, PartnerPageForm
 from partners.models import Action, Charter, Partner, Signature
@@ -276,6 +276,7 @@ def _invitation_unusable(request, error):
     )
 
 
+ACCESS_REQUEST = "access-request"
 ACCESS_REQUEST_LIMIT = 5  # per address and hour: enough for a person, too few for a robot
 
 
@@ -285,9 +286,13 @@ class AccessRequestView(FormView):
 
     def form_valid(self, form):
         if not form.is_spam:
-            key = f"access-request:{self.request.META.get('REMOTE_ADDR', '')}"
-            count = cache.get_or_set(key, 0, 3600)
-            if count >= ACCESS_REQUEST_LIMIT:
+            # Per visitor (not per proxy), counted before the request is stored.
+            if not ratelimit.count_attempt(
+                scope=ACCESS_REQUEST,
+                key=client_ip(self.request),
+                limit=ACCESS_REQUEST_LIMIT,
+                seconds=3600,
+            ):
                 form.add_error(
                     None,
                     _(
@@ -295,7 +300,6 @@ class AccessRequestView(FormView):
                     ),
                 )
                 return self.form_invalid(form)
-            cache.incr(key)
             data = {
                 name: form.cleaned_data[name]
                 for name in (

@@ -180,6 +180,22 @@ def test_access_requests_are_rate_limited(client, partner):
     assert AccessRequest.objects.count() == 5
 
 
+def test_access_requests_are_limited_per_visitor_behind_the_proxy(client, partner, settings):
+    # Issue 11: the limit counted per REMOTE_ADDR, which behind the proxy is the proxy's: five
+    # requests from anyone held back the whole city for an hour.
+    settings.UTOPIA_TRUSTED_PROXY_COUNT = 1  # the test client comes from 127.0.0.1, a proxy
+
+    def ask(number, visitor):
+        data = {"full_name": "Camille", "email": f"c{number}@exemple.fr", "partner": partner.pk}
+        return client.post("/demande-acces/", data, HTTP_X_FORWARDED_FOR=visitor)
+
+    for number in range(6):
+        ask(number, "203.0.113.5")
+    assert AccessRequest.objects.count() == 5
+    assert ask(6, "198.51.100.9").status_code == 302
+    assert AccessRequest.objects.count() == 6
+
+
 def test_staff_approval_sends_an_invitation(staff, mailoutbox, django_capture_on_commit_callbacks):
     access_request = AccessRequestFactory(email="camille@exemple.fr")
     with django_capture_on_commit_callbacks(execute=True):
