@@ -11,6 +11,8 @@ from django.contrib.auth.forms import (
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partners import ratelimit
+from partners.client_ip import client_ip
 from partners.emails import NormalizedEmailField
 from partners.models import FieldOfAction
 from partners.tasks import send_email
@@ -30,7 +32,18 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """The reset email leaves through the task queue, like every other email."""
+    """The reset email leaves through the task queue, like every other email. Past the limit
+    per recipient or per client address (partners/ratelimit.py), nothing is sent and the view
+    shows the same "sent" page: the page must not tell whether the address has an account, so
+    the count does not depend on it either."""
+
+    def save(self, *, request, **kwargs):
+        if ratelimit.email_allowed(
+            kind=ratelimit.PASSWORD_RESET,
+            email=self.cleaned_data["email"],
+            client=client_ip(request),
+        ):
+            super().save(request=request, **kwargs)
 
     email = NormalizedEmailField(
         label=_("Adresse électronique"),

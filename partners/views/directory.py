@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -180,6 +181,26 @@ class InvitationCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, Fo
         return context
 
     def form_valid(self, form):
+        # Counted before the invitation is made, refused ones too: a stolen manager's account
+        # cannot flood a mailbox.
+        if not ratelimit.email_allowed(
+            kind=ratelimit.INVITATION,
+            email=form.cleaned_data["email"],
+            client=client_ip(self.request),
+        ):
+            minutes = max(settings.UTOPIA_EMAIL_LIMIT_SECONDS // 60, 1)
+            form.add_error(
+                None,
+                ngettext(
+                    "Trop d'invitations ont été envoyées depuis votre connexion ou à cette "
+                    "adresse. Réessayez dans %(minutes)d minute.",
+                    "Trop d'invitations ont été envoyées depuis votre connexion ou à cette "
+                    "adresse. Réessayez dans %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            return self.form_invalid(form)
         try:
             services.invitation_create(
                 partner=self.partner,

@@ -118,6 +118,37 @@ def test_inviting_an_existing_member_is_refused_in_french(client, manager, membe
     assert "déjà membre" in response.content.decode()
 
 
+def test_invitations_to_one_address_are_limited_and_the_form_keeps_what_was_typed(
+    client, manager, partner, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    url = f"/partenaires/{partner.slug}/inviter/"
+    data = {"email": "camille@exemple.fr", "role": "manager"}
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [client.post(url, data).status_code for _ in range(3)]
+        refused = client.post(url, data)
+    assert statuses == [302, 302, 302]
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Trop d&#x27;invitations ont été envoyées" in page
+    assert "Réessayez dans 60 minutes" in page
+    assert 'value="camille@exemple.fr"' in page
+    assert refused.context["form"]["role"].value() == "manager"
+    assert Invitation.objects.count() == 3 and len(mailoutbox) == 3
+
+
+def test_invitations_from_one_client_are_limited(client, manager, partner, mailoutbox, settings):
+    settings.UTOPIA_EMAIL_LIMIT_PER_CLIENT = 4
+    client.force_login(manager)
+    url = f"/partenaires/{partner.slug}/inviter/"
+    statuses = [
+        client.post(url, {"email": f"c{n}@exemple.fr", "role": "member"}).status_code
+        for n in range(5)
+    ]
+    assert statuses == [302, 302, 302, 302, 200]
+    assert Invitation.objects.count() == 4
+
+
 def test_new_invitation_replaces_the_pending_one(
     partner, manager, mailoutbox, django_capture_on_commit_callbacks
 ):
