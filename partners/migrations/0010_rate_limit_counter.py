@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0008_markdown_refuses_raw_html"),
+        ("partners", "0009_back_office_permissions"),
     ]
 
     operations = [
