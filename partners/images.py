@@ -86,10 +86,10 @@ def clean_image_upload(
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )
+    image = _pixels_only(image.convert("RGBA" if has_alpha else "RGB"))
     output = io.BytesIO()
     if image_format == "JPEG" or not has_alpha:
         extension = "jpg" if image_format == "JPEG" else ACCEPTED_FORMATS[image_format]
-        image = image.convert("RGB")
         if extension == "png":
             image.save(output, format="PNG", optimize=True)
         elif extension == "webp":
@@ -98,10 +98,21 @@ def clean_image_upload(
             image.save(output, format="JPEG", quality=85, optimize=True, progressive=True)
     else:
         extension = ACCEPTED_FORMATS[image_format]
-        image = image.convert("RGBA")
         image.save(output, format=image_format, **({"quality": 85} if extension == "webp" else {}))
     stem = PurePosixPath(getattr(upload, "name", "") or "image").stem[:40] or "image"
     return ContentFile(output.getvalue(), name=f"{stem}.{extension}")
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding `image`'s pixels and nothing else.
+
+    Pillow's encoders copy some of what the decoder read into `info` into the new file (a JPEG's
+    comment, a PNG's ICC profile): a comment holding a script was served back. A fresh image has
+    an empty `info`, so no comment, EXIF (with its GPS position), XMP, ICC profile or text chunk
+    can reach the stored file, whatever Pillow version decides to carry over."""
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
 
 
 class SafeImageField(forms.FileField):
