@@ -20,6 +20,7 @@ from partners.rules import has_portal_perm, has_staff_powers, member_partner_ids
 from plenaries import services
 from plenaries.forms import RegistrationForm
 from plenaries.models import Attendance, Decision, Plenary, PlenaryDocument, Registration
+from plenaries.models.plenary import Visibility
 
 
 def plenary_or_404(request, year: int, semester: int) -> Plenary:
@@ -318,12 +319,19 @@ def calendar_ics(request):
     return response
 
 
-def _file_response(field_file, filename: str) -> FileResponse:
+def _file_response(field_file, filename: str, *, public: bool) -> FileResponse:
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        field_file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if not public:
+        # For members only: no shared cache (proxy, CDN) may keep a copy for the next visitor.
+        response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -336,7 +344,11 @@ def minutes_pdf(request, year, semester):
         if not request.user.is_authenticated and plenary.minutes_published:
             return redirect_to_login(request.get_full_path())
         raise Http404
-    return _file_response(plenary.minutes_pdf, f"compte-rendu-pleniere-{plenary.slug}.pdf")
+    return _file_response(
+        plenary.minutes_pdf,
+        f"compte-rendu-pleniere-{plenary.slug}.pdf",
+        public=plenary.minutes_public,
+    )
 
 
 @require_GET
@@ -347,4 +359,8 @@ def document_download(request, year, semester, pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise Http404
-    return _file_response(document.file, f"pleniere-{plenary.slug}-document-{document.pk}.pdf")
+    return _file_response(
+        document.file,
+        f"pleniere-{plenary.slug}-document-{document.pk}.pdf",
+        public=document.visibility == Visibility.PUBLIC,
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.markup import render_markdown, validate_markup
+from partners.storage import PrivateFileField
 from partners.uploads import random_upload_path
 from plenaries.validators import validate_pdf
 
@@ -90,7 +91,9 @@ class Plenary(models.Model):
         validators=[validate_markup],
     )
     minutes_html = models.TextField(editable=False, blank=True)
-    minutes_pdf = models.FileField(
+    # Private storage, whatever the visibility: the visibility can change after the upload, and
+    # only the download view knows who is asking.
+    minutes_pdf = PrivateFileField(
         _("compte rendu (PDF)"),
         upload_to=random_upload_path("plenaries/minutes"),
         blank=True,
@@ -182,6 +185,11 @@ class Plenary(models.Model):
     def get_absolute_url(self):
         return reverse("plenaries:detail", kwargs={"year": self.year, "semester": self.semester})
 
+    def get_minutes_pdf_url(self) -> str:
+        return reverse(
+            "plenaries:minutes_pdf", kwargs={"year": self.year, "semester": self.semester}
+        )
+
     @property
     def slug(self) -> str:
         return f"{self.year}-s{self.semester}"
@@ -234,7 +242,7 @@ class PlenaryDocument(models.Model):
         Plenary, verbose_name=_("plénière"), on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(_("titre"), max_length=200)
-    file = models.FileField(
+    file = PrivateFileField(  # private whatever the visibility: see Plenary.minutes_pdf
         _("fichier (PDF)"),
         upload_to=random_upload_path("plenaries/documents"),
         validators=[validate_pdf],
@@ -251,3 +259,10 @@ class PlenaryDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_file_url(self) -> str:
+        plenary = self.plenary
+        return reverse(
+            "plenaries:document",
+            kwargs={"year": plenary.year, "semester": plenary.semester, "pk": self.pk},
+        )

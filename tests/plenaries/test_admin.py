@@ -4,10 +4,12 @@ import datetime
 import html
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from plenaries.models import Attendance, Convocation, Plenary, Theme
-from tests.factories import PlenaryFactory, RegistrationFactory
+from plenaries.models.plenary import Visibility
+from tests.factories import PlenaryDocumentFactory, PlenaryFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +188,16 @@ def test_admin_pages_open(client, staff, held_plenary, convened_plenary):
         "/admin/plenaries/theme/add/",
     ]:
         assert client.get(path).status_code == 200, path
+
+
+def test_change_page_links_plenary_files_to_their_download_views(client, staff, held_plenary):
+    held_plenary.minutes_pdf.save("cr.pdf", ContentFile(b"%PDF-1.4 compte rendu"))
+    document = PlenaryDocumentFactory(plenary=held_plenary, visibility=Visibility.NETWORK)
+    client.force_login(staff)
+    response = client.get(f"/admin/plenaries/plenary/{held_plenary.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    slug = f"{held_plenary.year}-s{held_plenary.semester}"
+    assert f'href="/plenieres/{slug}/compte-rendu.pdf"' in page
+    assert f'href="/plenieres/{slug}/documents/{document.pk}/"' in page
+    assert "/media/plenaries/" not in page

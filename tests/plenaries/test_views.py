@@ -86,6 +86,11 @@ MATRIX = [
     ("document", "network_document", {**NETWORK_ONLY, "staff": 200}),
     # A plenary in preparation is not announced: even its public document is not found.
     ("document", "preparation_document", {**OUTSIDE, "staff": 200}),
+    # The files themselves are kept outside MEDIA_ROOT: their former public address (under
+    # /media/, served to anyone who had it) finds nothing, for anyone.
+    ("media", "public_document", dict.fromkeys(ROLES, 404)),
+    ("media", "network_document", dict.fromkeys(ROLES, 404)),
+    ("media", "network_minutes", dict.fromkeys(ROLES, 404)),
 ]
 
 
@@ -124,6 +129,10 @@ def test_permission_matrix(client, users, plenaries, role, name, which, expected
         client.force_login(users[role])
     if which is None:
         path = reverse(f"plenaries:{name}")
+    elif name == "media":
+        stored = plenaries[which]
+        field = stored.file if isinstance(stored, PlenaryDocument) else stored.minutes_pdf
+        path = f"/media/{field.name}"
     elif isinstance(plenaries[which], PlenaryDocument):
         path = document_url(plenaries[which])
     else:
@@ -164,6 +173,38 @@ def test_a_member_of_a_partner_that_left_the_network_is_outside_it(
     response = client.get(document_url(plenaries["public_document"]))
     response.close()
     assert response.status_code == 200
+
+
+def test_plenary_files_are_stored_outside_the_public_media_folder(settings, plenaries):
+    private_root = settings.MEDIA_ROOT.parent / "private"
+    for field in (
+        plenaries["public_document"].file,
+        plenaries["network_document"].file,
+        plenaries["network_minutes"].minutes_pdf,
+    ):
+        assert (private_root / field.name).read_bytes().startswith(b"%PDF-1.4")
+        assert not (settings.MEDIA_ROOT / field.name).exists()
+
+
+def test_a_plenary_file_links_to_its_download_view(plenaries):
+    # What the back-office's file widget and any template show: the view that checks who asks.
+    document = plenaries["network_document"]
+    assert document.file.url == document_url(document)
+    network = plenaries["network_minutes"]
+    assert network.minutes_pdf.url == url("minutes_pdf", network)
+
+
+def test_members_only_files_are_kept_from_shared_caches(client, member, plenaries):
+    client.force_login(member)
+    for path in [
+        document_url(plenaries["network_document"]),
+        url("minutes_pdf", plenaries["network_minutes"]),
+    ]:
+        response = client.get(path)
+        response.close()
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert "no-store" in response["Cache-Control"]
 
 
 def test_a_document_is_found_under_its_own_plenary_only(client, staff, plenaries):

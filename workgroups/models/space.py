@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.storage import private_storage
 from partners.uploads import random_upload_path
-from workgroups.storage import private_storage
 
 from .group import WorkingGroup
 
