@@ -1,10 +1,10 @@
 """Documents shared in a group: the type is read from the file's first bytes (and, for office
 files, from the inside of the archive), never from its name or from what the browser says."""
 
-import struct
 import zipfile
 import zlib
 from pathlib import PurePosixPath
+from xml.etree import ElementTree
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,19 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+from workgroups.compound_files import inspect_compound_file
+
 MAX_BYTES = 20 * 1024 * 1024
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# The stream each Office program reads first, directly under the root of the compound file.
-OLE2_MAIN_STREAMS = {
-    "worddocument": ("doc", "application/msword"),
-    "workbook": ("xls", "application/vnd.ms-excel"),
-    "book": ("xls", "application/vnd.ms-excel"),  # Excel 5/95
-    "powerpoint document": ("ppt", "application/vnd.ms-powerpoint"),
-}
-# Where Word ("Macros") and Excel ("_VBA_PROJECT_CUR") keep a VBA project. PowerPoint 97-2003
-# keeps its one inside the "PowerPoint Document" stream, which we do not parse.
-OLE2_MACRO_STORAGES = {"macros", "_vba_project_cur", "vba"}
 # Names in [Content_Types].xml that only a document carrying code declares: docm/xlsm/pptm and
 # their templates ("macroEnabled"), the VBA project part, Excel 4.0 macro sheets.
 OOXML_MACRO_MARKERS = ("macroenabled", "vbaproject", "macrosheet")
@@ -34,6 +26,7 @@ OOXML_TYPES = {
     "xl/": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "ppt/": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 }
+OPC_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Where LibreOffice keeps code in an OpenDocument file: Basic modules (Basic/<library>/<module>.xml,
 # beside the library descriptors script-lb.xml and script-lc.xml), and Python, JavaScript or
 # BeanShell scripts under Scripts/.
@@ -103,134 +96,51 @@ def _macros_refused():
 
 
 def _legacy_office_type(upload):
-    """Word, Excel or PowerPoint 97-2003, told apart by the main stream of the compound file.
-
-    The OLE2 magic bytes only say "compound file": Windows installers (.msi, .msp), Outlook
-    messages, thumbnail caches and encrypted documents share them. We do not trust the root
-    entry's CLSID either: writers other than Microsoft Office often leave it blank, so an allow
-    list would refuse real documents, and a deny list (MSI's CLSID) would let every other kind
-    of container through. What a document cannot lack is the stream its program reads first
-    (WordDocument, Workbook, PowerPoint Document) directly under the root; we read the
-    compound file's directory, following its allocation table, to find it."""
-    contents = _ole2_directory(upload)
-    if contents is None:
+    """Word, Excel or PowerPoint 97-2003 without macros nor password (see
+    workgroups.compound_files), or a ValidationError in French."""
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    try:
+        found = inspect_compound_file(content)
+    except Exception:
+        # olefile and oletools parse a hostile file: whatever way they fail, the file is refused,
+        # never let through unread.
         raise ValidationError(
             _(
                 "Ce fichier est un conteneur Microsoft (OLE2) endommagé ou illisible : "
                 "il est refusé."
             ),
             code="type",
+        ) from None
+    if found.encrypted:
+        raise ValidationError(
+            _(
+                "Ce document est protégé par un mot de passe : son contenu ne peut pas être "
+                "vérifié, il est refusé. Enregistrez-le sans mot de passe puis déposez-le à "
+                "nouveau."
+            ),
+            code="encrypted",
         )
-    root_streams, all_names = contents
-    if all_names & OLE2_MACRO_STORAGES:
+    if found.macros:
         raise _macros_refused()
-    for stream, detected in OLE2_MAIN_STREAMS.items():
-        if stream in root_streams:
-            return detected
-    raise ValidationError(
-        _(
-            "Ce fichier est un conteneur Microsoft (OLE2) qui n'est ni un document Word, ni un "
-            "classeur Excel, ni une présentation PowerPoint (un programme d'installation, par "
-            "exemple) : il est refusé, quel que soit son nom."
-        ),
-        code="type",
-    )
-
-
-FREE_OR_END = 0xFFFFFFFA  # sector numbers from here on are markers, not sectors
-NO_ENTRY = 0xFFFFFFFF
-
-
-def _ole2_directory(upload):
-    """(names of the streams directly under the root, names of every entry), lower-cased, or
-    None when the compound file is malformed. Every sector number read from the file is checked
-    against its size and every chain against loops: the file is hostile until proven not."""
-    upload.seek(0)
-    try:
-        header = upload.read(512)
-        if len(header) < 512:
-            return None
-        major, byte_order, shift = struct.unpack_from("<HHH", header, 0x1A)
-        if byte_order != 0xFFFE or (major, shift) not in {(3, 9), (4, 12)}:
-            return None
-        sector_size = 1 << shift
-        # Some writers leave the last sector short: it counts, padded, as other readers do.
-        sector_count = max(0, -(-(upload.size - sector_size) // sector_size))
-        per_sector = sector_size // 4
-
-        def sector(number):
-            if number >= sector_count:
-                raise ValueError("sector outside the file")
-            upload.seek((number + 1) * sector_size)
-            return upload.read(sector_size).ljust(sector_size, b"\x00")
-
-        fat_count, first_directory = struct.unpack_from("<II", header, 0x2C)
-        first_difat, difat_count = struct.unpack_from("<II", header, 0x44)
-        fat_sectors = [n for n in struct.unpack_from("<109I", header, 0x4C) if n < FREE_OR_END]
-        seen = set()
-        next_difat = first_difat
-        while next_difat < FREE_OR_END and len(seen) < difat_count:
-            if next_difat in seen:
-                return None
-            seen.add(next_difat)
-            entries = struct.unpack(f"<{per_sector}I", sector(next_difat))
-            fat_sectors += [n for n in entries[:-1] if n < FREE_OR_END]
-            next_difat = entries[-1]
-        fat_sectors = fat_sectors[:fat_count]
-        fat_cache = {}
-
-        def next_in_chain(number):
-            index, offset = divmod(number, per_sector)
-            if index >= len(fat_sectors):
-                raise ValueError("sector outside the allocation table")
-            if index not in fat_cache:
-                fat_cache[index] = struct.unpack(f"<{per_sector}I", sector(fat_sectors[index]))
-            return fat_cache[index][offset]
-
-        directory = []
-        chain = set()
-        number = first_directory
-        while number < FREE_OR_END:
-            if number in chain:
-                return None
-            chain.add(number)
-            data = sector(number)
-            directory += [data[i : i + 128] for i in range(0, sector_size, 128)]
-            number = next_in_chain(number)
-    except (ValueError, struct.error, OSError):
-        return None
-    finally:
-        upload.seek(0)
-
-    entries = []
-    for raw in directory:
-        name_length = struct.unpack_from("<H", raw, 0x40)[0]
-        name = raw[: max(0, min(name_length, 64) - 2)].decode("utf-16-le", "replace").lower()
-        kind = raw[0x42]
-        left, right, child = struct.unpack_from("<III", raw, 0x44)
-        entries.append((name, kind, left, right, child))
-    if not entries or entries[0][1] != 5:  # the first entry is the root storage
-        return None
-    root_streams = set()
-    visited = set()
-    pending = [entries[0][4]]
-    while pending:  # the root's children form a tree through their left and right siblings
-        index = pending.pop()
-        if index == NO_ENTRY or index >= len(entries) or index in visited:
-            continue
-        visited.add(index)
-        name, kind, left, right, _child = entries[index]
-        if kind == 2:
-            root_streams.add(name)
-        pending += [left, right]
-    all_names = {name for name, kind, *_ in entries if kind in {1, 2}}
-    return root_streams, all_names
+    if found.detected is None:
+        raise ValidationError(
+            _(
+                "Ce fichier est un conteneur Microsoft (OLE2) qui n'est ni un document Word, ni "
+                "un classeur Excel, ni une présentation PowerPoint (un programme d'installation, "
+                "par exemple) : il est refusé, quel que soit son nom."
+            ),
+            code="type",
+        )
+    return found.detected
 
 
 def _office_archive_type(upload):
     try:
         with zipfile.ZipFile(upload) as archive:
             names = archive.namelist()
+            _refuse_duplicate_members(names)
             if "mimetype" in names:
                 mimetype = _read_small(archive, "mimetype").decode("ascii", "replace").strip()
                 if mimetype in ODF_TYPES:
@@ -243,16 +153,70 @@ def _office_archive_type(upload):
                     PurePosixPath(name).name.lower() == "vbaproject.bin" for name in names
                 ) or any(marker in declared.lower() for marker in OOXML_MACRO_MARKERS):
                     raise _macros_refused()
+                _refuse_remote_template(archive, names)
                 for prefix, detected in OOXML_TYPES.items():
                     if any(name.startswith(prefix) for name in names):
                         return detected
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        RuntimeError,
+        ValueError,
+        ElementTree.ParseError,
+    ):
         # RuntimeError: an encrypted member; NotImplementedError (a RuntimeError): an unknown
         # compression. Either way, not a document we can vouch for.
         return None
     finally:
         upload.seek(0)
     return None
+
+
+def _refuse_duplicate_members(names):
+    """A zip may hold two members of the same name (the central directory is a list): Word reads
+    one `[Content_Types].xml` and a checker another. Part names are compared as Office compares
+    them: without case, with either slash."""
+    seen = set()
+    for name in names:
+        key = name.replace("\\", "/").lstrip("/").lower()
+        if key in seen:
+            raise ValidationError(
+                _(
+                    "Ce document contient deux fois la même partie (« %(name)s ») : selon le "
+                    "logiciel qui l'ouvre, l'une ou l'autre serait lue. Il est refusé."
+                )
+                % {"name": name[:100]},
+                code="duplicate",
+            )
+        seen.add(key)
+
+
+def _refuse_remote_template(archive, names):
+    """Word loads a document's attached template (`attachedTemplate`, in
+    word/_rels/settings.xml.rels) when it opens the document, from wherever its target says: a
+    template with macros on someone else's server (template injection), or a network share that
+    receives the reader's Windows credentials. A template outside the document is refused, in
+    whichever relationships part it is declared."""
+    for name in names:
+        if not name.lower().endswith(".rels"):
+            continue
+        relationships = ElementTree.fromstring(_read_small(archive, name))
+        for relationship in relationships.iter(f"{{{OPC_RELATIONSHIPS}}}Relationship"):
+            kind = relationship.get("Type", "").lower()
+            external = relationship.get("TargetMode", "").lower() == "external"
+            if external and kind.endswith("/attachedtemplate"):
+                raise ValidationError(
+                    _(
+                        "Ce document s'appuie sur un modèle extérieur au fichier "
+                        "(« %(target)s »), que Word chargerait à l'ouverture : il est refusé. "
+                        "Rattachez-le au modèle Normal (Développeur > Modèle de document) ou "
+                        "copiez son contenu dans un nouveau document, puis déposez-le à nouveau."
+                    )
+                    % {"target": relationship.get("Target", "")[:100]},
+                    code="remote_template",
+                )
 
 
 def _is_odf_code(name: str) -> bool:

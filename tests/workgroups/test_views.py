@@ -235,11 +235,24 @@ def test_an_office_document_is_recognised_from_its_content(client, group, seat, 
             "doc",
             "application/msword",
         ),
+        # past 109 sectors of allocation table, the rest of it is listed in DIFAT sectors
         (
             "cr.doc",
-            office_files.compound_file([("WordDocument", None)], fat_via_difat=True),
+            office_files.compound_file([("WordDocument", bytes(7_200_000))]),
             "doc",
             "application/msword",
+        ),
+        (
+            "budget.xls",
+            office_files.compound_file([("Workbook", office_files.workbook_stream())]),
+            "xls",
+            "application/vnd.ms-excel",
+        ),
+        (
+            "diaporama.ppt",
+            office_files.powerpoint_97([office_files.embedded_workbook()]),
+            "ppt",
+            "application/vnd.ms-powerpoint",
         ),
         # the last directory sector cut within its unused slots, as some writers leave it
         ("cr.doc", office_files.word_97()[:-100], "doc", "application/msword"),
@@ -249,6 +262,8 @@ def test_an_office_document_is_recognised_from_its_content(client, group, seat, 
         "excel-97-named-doc",
         "4096-byte-sectors",
         "table-listed-in-difat",
+        "excel-97-without-macros",
+        "powerpoint-97-with-an-embedded-workbook",
         "short-last-sector",
     ],
 )
@@ -279,9 +294,8 @@ def test_an_installer_renamed_pdf_or_doc_is_refused_despite_its_ole2_magic(
     [
         office_files.OLE2_MAGIC + b"\x00" * 600,  # the magic bytes and nothing behind them
         office_files.word_97()[:700],  # the directory cut off
-        office_files.word_97_with_directory_loop(),
     ],
-    ids=["magic-only", "truncated", "directory-loop"],
+    ids=["magic-only", "truncated"],
 )
 def test_a_broken_ole2_container_is_refused(client, group, seat, member, content):
     client.force_login(member)
@@ -304,6 +318,11 @@ def test_a_broken_ole2_container_is_refused(client, group, seat, member, content
         ),
         ("budget.xlsx", office_files.ooxml(["xl/workbook.xml", "xl/vbaProject.bin"])),
         ("cr.doc", office_files.word_97_with_macros()),
+        ("cr.doc", office_files.word_97_with_vba()),
+        # Excel 4.0 macros: a workbook made of its Workbook stream alone, one sheet a macro sheet
+        ("budget.xls", office_files.excel_97_with_macro_sheet()),
+        # PowerPoint 97-2003 keeps its VBA project inside the presentation's main stream
+        ("diaporama.ppt", office_files.powerpoint_97([office_files.vba_storage()])),
         ("cr.odt", office_files.odf(parts=["Basic/Standard/Module1.xml"])),
         (
             "budget.ods",
@@ -318,6 +337,9 @@ def test_a_broken_ole2_container_is_refused(client, group, seat, member, content
         "docm-content-type",
         "xlsm",
         "word-97-macros",
+        "word-97-vba-project",
+        "excel-97-macro-sheet",
+        "powerpoint-97-vba-project",
         "odt-basic-module",
         "ods-python-script",
     ],
@@ -355,6 +377,24 @@ def test_a_libreoffice_document_without_code_is_accepted(
     response = upload(client, group, name, content, "application/octet-stream")
     assert response.status_code == 302
     assert Document.objects.get().file.name.endswith(f".{extension}")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (office_files.docx_with_template("https://exemple.org/modele.dotm"), "modèle extérieur"),
+        (office_files.docx_with_two_content_types(), "deux fois la même partie"),
+    ],
+    ids=["remote-template", "two-content-types"],
+)
+def test_a_docx_that_loads_a_remote_template_or_hides_a_part_is_refused(
+    client, group, seat, member, content, message
+):
+    client.force_login(member)
+    response = upload(client, group, "notes.docx", content, "application/octet-stream")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Document.objects.exists()
 
 
 # --- Discussions -----------------------------------------------------------------------------
