@@ -27,6 +27,9 @@ OOXML_TYPES = {
     "ppt/": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 }
 OPC_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+# What the relationships parts of a package may add up to, once inflated (a long document with
+# thousands of links has a few hundred kilobytes of them).
+RELATIONSHIPS_LIMIT = 8 * 1024 * 1024
 # Where LibreOffice keeps code in an OpenDocument file: Basic modules (Basic/<library>/<module>.xml,
 # beside the library descriptors script-lb.xml and script-lc.xml), and Python, JavaScript or
 # BeanShell scripts under Scripts/.
@@ -198,11 +201,18 @@ def _refuse_remote_template(archive, names):
     word/_rels/settings.xml.rels) when it opens the document, from wherever its target says: a
     template with macros on someone else's server (template injection), or a network share that
     receives the reader's Windows credentials. A template outside the document is refused, in
-    whichever relationships part it is declared."""
+    whichever relationships part it is declared (the settings part may be named anything). The
+    parts read add up to RELATIONSHIPS_LIMIT at most: past it, a ValueError (the package is not
+    one we can vouch for), rather than gigabytes of XML from a few kilobytes compressed."""
+    budget = RELATIONSHIPS_LIMIT
     for name in names:
         if not name.lower().endswith(".rels"):
             continue
-        relationships = ElementTree.fromstring(_read_small(archive, name))
+        content = _read_small(archive, name)
+        budget -= len(content)
+        if budget < 0:
+            raise ValueError("relationships parts add up past the limit")
+        relationships = ElementTree.fromstring(content)
         for relationship in relationships.iter(f"{{{OPC_RELATIONSHIPS}}}Relationship"):
             kind = relationship.get("Type", "").lower()
             external = relationship.get("TargetMode", "").lower() == "external"

@@ -230,6 +230,19 @@ def test_a_template_relationship_is_refused_in_any_relationships_part():
     assert refusal(content).code == "remote_template"
 
 
+def test_relationships_parts_inflating_past_the_limit_are_refused_quickly():
+    # Nine well-formed parts of about 1 MB, a few kilobytes each once compressed.
+    part = office_files.relationships(
+        *[(f"rId{n}", "hyperlink", f"https://exemple.org/{n:060}", True) for n in range(4400)]
+    )
+    assert 900_000 < len(part) < 1024 * 1024
+    content = office_files.docx(extra=[(f"word/_rels/p{n}.xml.rels", part) for n in range(9)])
+    assert len(content) < 1024 * 1024
+    started = time.monotonic()
+    assert refusal(content).code == "type"
+    assert time.monotonic() - started < 5
+
+
 def test_a_plain_docx_is_accepted():
     assert detected(office_files.docx())[0] == "docx"
 
