@@ -9,7 +9,7 @@ import plenaries.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plenaries", "0004_markdown_refuses_raw_html"),
+        ("plenaries", "0005_back_office_permissions"),
     ]
 
     operations = [
