@@ -10,6 +10,7 @@ to the network's record (an action posted for a partner, minutes) stay, without 
 import json
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -18,6 +19,20 @@ from django.utils import timezone
 NETWORK_APPS = ("partners", "plenaries", "workgroups")
 ACCOUNT_FIELDS = ["username", "email", "first_name", "last_name", "date_joined", "last_login"]
 ERASED_DOMAIN = "efface.utopia.invalid"
+
+# What an export never carries, even in a row the person made. A running election's tie-break
+# seed is the network's secret until the results reveal it (commit then reveal): a copy before
+# the count would tell its opener how a tie will be drawn. Other people's addresses (the people
+# the member invited, the requesters whose access a staff member decided) and names are theirs,
+# not the requester's (RGPD article 15.4): the export says that the person invited someone,
+# when and to which partner, not who.
+SECRET_FIELDS = {"tie_seed"}
+# Per model (history copies included): fields that name someone other than the person.
+OTHER_PERSONS_FIELDS = {
+    "partners.AccessRequest": {"full_name"},
+    # An account's history row made by the person (a staff member editing someone's account).
+    settings.AUTH_USER_MODEL: {"username", "first_name", "last_name"},
+}
 
 
 def _user_relations():
@@ -35,9 +50,27 @@ def _user_relations():
                     yield model, field
 
 
-def _row(instance) -> dict:
+def _withheld_fields(instance, *, user) -> set[str]:
+    # A history row stands for the model it copies (django-simple-history's instance_type).
+    model = getattr(instance, "instance_type", type(instance))
+    withheld = set(SECRET_FIELDS)
+    withheld.update(
+        field.name for field in model._meta.concrete_fields if isinstance(field, models.EmailField)
+    )
+    about_the_person = model is type(user) and getattr(instance, "id", None) == user.pk
+    if not about_the_person:
+        withheld |= OTHER_PERSONS_FIELDS.get(model._meta.label, set())
+    return withheld
+
+
+def _row(instance, *, user) -> dict:
+    """The row's fields, less the secrets and other people's identities; the person's own
+    address and names are in the export's account section."""
+    withheld = _withheld_fields(instance, user=user)
     data = {}
     for field in instance._meta.concrete_fields:
+        if field.name in withheld:
+            continue
         value = field.value_from_object(instance)
         if isinstance(field, models.FileField):
             value = value.name if value else ""
@@ -57,7 +90,7 @@ def personal_data_export(*, user) -> dict:
         if field.many_to_many:
             rows = rows.distinct()
         key = f"{model._meta.verbose_name_plural} ({field.verbose_name})"
-        found = [_row(row) for row in rows]
+        found = [_row(row, user=user) for row in rows]
         if found:
             export["donnees"][str(key)] = found
     return export
