@@ -9,12 +9,17 @@ to the network's record (an action posted for a partner, minutes) stay, without 
 
 import json
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import registered_models
+
+from partners.models import AccessRequest, Invitation, Membership
 
 NETWORK_APPS = ("partners", "plenaries", "workgroups")
 ACCOUNT_FIELDS = ["username", "email", "first_name", "last_name", "date_joined", "last_login"]
@@ -102,15 +107,54 @@ def personal_data_json(*, user) -> str:
     )
 
 
+def _login_audit_erase(*, logins: set[str]) -> int:
+    """django-axes' rows about these login names: each login and failure, with the IP address,
+    the browser and the time. The login name is stored as typed, hence the case-blind match."""
+    if not logins:
+        return 0
+    typed = Q()
+    for login in logins:
+        typed |= Q(username__iexact=login)
+    return sum(
+        model.objects.filter(typed).delete()[0]
+        for model in (AccessAttempt, AccessLog, AccessFailureLog)
+    )
+
+
+def _history_models():
+    for model in registered_models.values():
+        yield getattr(model, model._meta.simple_history_manager_attribute).model
+
+
+def _history_unlink(*, user) -> int:
+    """Every audit-history row made by the person (history_user) or about them (a copy of a
+    membership, a candidacy, an action they created) stops pointing at their account."""
+    unlinked = 0
+    for history_model in _history_models():
+        for field in history_model._meta.concrete_fields:
+            if field.is_relation and field.related_model is type(user):
+                unlinked += history_model.objects.filter(**{field.name: user}).update(
+                    **{field.name: None}
+                )
+    return unlinked
+
+
 @transaction.atomic
 def personal_data_erase(*, user, by) -> dict:
-    """Anonymise the account; returns what was done, for the staff member's message."""
-    from partners.models import Invitation, Membership
-
+    """Anonymise the account and erase what is kept about the person elsewhere: memberships,
+    invitations and access requests to their address, the login audit, and in the audit
+    history their former names and addresses and every link to their account. Free text they
+    wrote (an action's body, a message) is the partner's or the group's content and is not
+    scanned for their name. Returns what was done, for the staff member's message."""
     email = user.email
+    logins = {name.lower() for name in (email, user.get_username()) if name}
     done = {
         "adhesions": Membership.objects.filter(user=user).delete()[0],
         "invitations": Invitation.objects.filter(email__iexact=email).delete()[0] if email else 0,
+        "demandes_acces": (
+            AccessRequest.objects.filter(email__iexact=email).delete()[0] if email else 0
+        ),
+        "journal_connexions": _login_audit_erase(logins=logins),
     }
     user.first_name = ""
     user.last_name = ""
@@ -120,15 +164,19 @@ def personal_data_erase(*, user, by) -> dict:
     user.is_staff = False
     user.is_superuser = False
     user.set_unusable_password()
+    user._history_user = by  # django-simple-history's way to name who made the change
     user.save()
     done["compte"] = 1
-    # The audit trail kept copies of the account and of the invitations: erasure reaches them
-    # too, leaving only the anonymised state. Rows the person saved elsewhere keep pointing at
-    # the now anonymous account.
+    # The audit trail kept copies of the account, of the invitations and of the access
+    # requests: erasure reaches them too, leaving only the account's anonymised state. Rows the
+    # person saved elsewhere keep pointing at the now anonymous account; their history copies
+    # no longer do.
     User = type(user)
     User.history.filter(id=user.pk).exclude(
         history_id=User.history.filter(id=user.pk).latest().history_id
     ).delete()
     if email:
         Invitation.history.filter(email__iexact=email).delete()
+        AccessRequest.history.filter(email__iexact=email).delete()
+    done["historique"] = _history_unlink(user=user)
     return done

@@ -1,10 +1,16 @@
 import json
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from simple_history.models import registered_models
 
-from partners.models import Membership
+from partners.models import AccessRequest, Action, Membership
 from tests.factories import (
+    PASSWORD,
     AccessRequestFactory,
+    ActionFactory,
     ElectionFactory,
     InvitationFactory,
     StaffFactory,
@@ -108,3 +114,92 @@ def test_export_of_a_staff_member_carries_no_other_persons_name_or_address(clien
     assert "agent2@ccas-thionville.fr" in exported  # their own account
     for someone_else in ("Dominique", "demandeur@", "Ondine", "Autrui", "autrui@"):
         assert someone_else not in exported
+
+
+def erase_through_the_back_office(client, staff, user):
+    client.force_login(staff)
+    client.post(
+        "/admin/auth/user/",
+        {"action": "erase_personal_data", "_selected_action": [user.pk], "confirm": "yes"},
+    )
+
+
+def test_erasure_removes_the_persons_login_audit_rows(client, staff, member, other_member):
+    """django-axes keeps each login and failure with the address typed, the IP address and the
+    browser: after erasure, nothing of it is left about the person."""
+    for email, password in [
+        (member.email.upper(), PASSWORD),  # axes keeps the address as typed
+        (other_member.email, PASSWORD),
+        (member.email, "mauvais mot de passe"),
+    ]:
+        client.post("/compte/connexion/", {"username": email, "password": password})
+        client.logout()
+    AccessFailureLog.objects.create(
+        username=member.email, ip_address="192.0.2.7", user_agent="Navigateur", locked_out=False
+    )
+    assert AccessAttempt.objects.filter(username=member.email).exists()
+    assert AccessLog.objects.filter(username__iexact=member.email).exists()
+
+    erase_through_the_back_office(client, staff, member)
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        assert not model.objects.filter(username__iexact="membre@exemple.fr").exists()
+    assert AccessLog.objects.filter(username=other_member.email).exists()
+
+
+def user_links(model):
+    User = get_user_model()
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is User
+    ]
+
+
+def test_erasure_unlinks_every_history_row_about_or_by_the_person(client, staff, member, partner):
+    action = ActionFactory(partner=partner, created_by=member, body="Écrit par Camille Membre.")
+    action.title = "Atelier du lundi"
+    action._history_user = member  # the member edited it from the portal
+    action.save()
+    partner.summary = "Mis à jour par un membre"
+    partner._history_user = member
+    partner.save()
+    member.first_name, member.last_name = "Camille", "Membre"
+    member._history_user = member
+    member.save()
+    history_models = [model.history.model for model in registered_models.values()]
+    assert any(
+        model.objects.filter(**{link: member}).exists()
+        for model in history_models
+        for link in user_links(model)
+    )
+
+    erase_through_the_back_office(client, staff, member)
+    for model in history_models:
+        for link in user_links(model):
+            assert not model.objects.filter(**{link: member}).exists(), (model, link)
+    User = get_user_model()
+    for old in ("membre@exemple.fr", "Camille", "Membre"):
+        assert not User.history.filter(
+            Q(email__icontains=old)
+            | Q(username__icontains=old)
+            | Q(first_name=old)
+            | Q(last_name=old)
+        ).exists()
+    # What the person wrote stays the partner's, as written: free text is not scanned.
+    action.refresh_from_db()
+    assert action.body == "Écrit par Camille Membre."
+    assert action.created_by == member  # the now anonymous account
+    assert Action.history.filter(id=action.pk, title="Atelier du lundi").exists()
+
+
+def test_erasure_deletes_the_persons_access_request_and_its_history(client, staff, member):
+    AccessRequestFactory(email="Membre@exemple.fr", full_name="Camille Membre")
+    erase_through_the_back_office(client, staff, member)
+    assert not AccessRequest.objects.filter(email__iexact="membre@exemple.fr").exists()
+    assert not AccessRequest.history.filter(email__iexact="membre@exemple.fr").exists()
+
+
+def test_privacy_notice_says_what_erasure_removes_and_what_it_keeps(client):
+    page = client.get("/donnees-personnelles/").content.decode()
+    assert "journal des connexions" in page
+    assert "ne sont pas parcourus" in page
