@@ -7,9 +7,13 @@ from collections.abc import Iterable, Sequence
 from django.http import HttpResponse
 from django.utils import timezone
 
+NO_STORE = "private, no-store"
+
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Contacts, answers, attendance: never kept by a browser's or a shared proxy's cache.
+    response["Cache-Control"] = NO_STORE
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
     response.write("\ufeff")

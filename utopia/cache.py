@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from partners.exports import NO_STORE
+
 VERSION_KEY = "utopia:page-cache-version"
 PRIVATE_PREFIXES = ("admin/", "mon-espace/", "compte/", "sante/")
 
@@ -54,6 +56,23 @@ def bump_version(**kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, 2, timeout=None)
+
+
+class NoStoreForLoggedInMiddleware:
+    """After AuthenticationMiddleware, before the member page cache: every response to a
+    logged-in person (member pages, staff pages, the back-office, CSV and RGPD exports) is
+    marked `private, no-store`, so that neither a shared computer's browser cache nor a proxy
+    keeps a page that shows a person's data, and the back button after logging out shows
+    nothing. Anonymous public pages keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = NO_STORE
+        return response
 
 
 class AnonymousPageCacheMiddleware:

@@ -1,15 +1,19 @@
 """Staff CSV exports: partners, contacts, plenary attendance (UTF-8 with BOM)."""
 
 import csv
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
+from partners.exports import csv_response
 from tests.factories import (
     AttendanceFactory,
     GroupMembershipFactory,
     MembershipFactory,
     PartnerFactory,
+    PlenaryFactory,
     UserFactory,
     WorkingGroupFactory,
 )
@@ -116,3 +120,48 @@ def test_export_queries_do_not_grow_with_rows(staff_client, size, django_assert_
         rows(staff_client.get("/admin/exports/presences.csv"))
     with django_assert_num_queries(4):
         rows(staff_client.get("/admin/exports/membres-groupes.csv"))
+
+
+def never_stored(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+@pytest.mark.parametrize("name", ["partenaires", "contacts", "presences", "membres-groupes"])
+def test_every_back_office_export_is_never_stored(staff_client, name):
+    response = staff_client.get(f"/admin/exports/{name}.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert never_stored(response)
+
+
+def test_the_directory_export_action_is_never_stored(staff_client, partner):
+    response = staff_client.post(
+        "/admin/partners/partner/", {"action": "export_csv", "_selected_action": [partner.pk]}
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert never_stored(response)
+
+
+def test_the_plenary_answers_exports_are_never_stored(staff_client):
+    plenary = PlenaryFactory(date=timezone.localdate() + datetime.timedelta(days=30))
+    responses = [
+        staff_client.get(f"/plenieres/{plenary.year}-s{plenary.semester}/reponses.csv"),
+        staff_client.post(
+            "/admin/plenaries/plenary/",
+            {"action": "export_registrations", "_selected_action": [plenary.pk]},
+        ),
+    ]
+    for response in responses:
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert never_stored(response)
+
+
+def test_the_yearly_report_export_is_never_stored(staff_client):
+    response = staff_client.get(f"/rapport-annuel/{timezone.localdate().year}/?format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert never_stored(response)
+
+
+def test_a_csv_built_outside_a_logged_in_request_is_never_stored():
+    """csv_response itself says so, whoever calls it."""
+    assert never_stored(csv_response("essai", ["Nom"], [["Emergence"]]))

@@ -174,3 +174,57 @@ def test_common_passwords_are_refused():
 def test_programmatic_login_without_a_request_still_works(client, member):
     # Client.login() authenticates without a request: no web attempt for axes to count.
     assert client.login(username=member.email, password=PASSWORD)
+
+
+# --- Nothing personal is kept by a browser's or a proxy's cache --------------------------------
+
+
+def never_stored(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_a_members_page_is_never_stored(client, member):
+    client.force_login(member)
+    response = client.get("/mon-espace/")
+    assert response.status_code == 200
+    assert never_stored(response)
+
+
+def test_a_members_page_replayed_by_the_member_page_cache_is_never_stored(client, member, settings):
+    settings.UTOPIA_PAGE_CACHE_SECONDS = 300
+    client.force_login(member)
+    first = client.get("/mon-espace/actions/nouvelle/")
+    replayed = client.get("/mon-espace/actions/nouvelle/")
+    assert not replayed.templates  # served from the member page cache
+    assert never_stored(first) and never_stored(replayed)
+
+
+def test_a_staff_page_of_the_portal_is_never_stored(client, staff):
+    client.force_login(staff)
+    response = client.get(f"/rapport-annuel/{timezone.localdate().year}/")
+    assert response.status_code == 200
+    assert never_stored(response)
+
+
+def test_a_back_office_page_is_never_stored(client, staff):
+    client.force_login(staff)
+    response = client.get("/admin/partners/partner/")
+    assert response.status_code == 200
+    assert never_stored(response)
+
+
+def test_a_public_page_seen_by_a_member_is_never_stored(client, member):
+    """It shows who is logged in."""
+    client.force_login(member)
+    assert never_stored(client.get("/partenaires/"))
+
+
+def test_an_anonymous_public_page_keeps_its_caching(client, settings):
+    settings.UTOPIA_PAGE_CACHE_SECONDS = 300
+    first = client.get("/partenaires/")
+    again = client.get("/partenaires/")
+    assert not again.templates  # still served from the anonymous page cache
+    for response in (first, again):
+        assert "no-store" not in response.get("Cache-Control", "")
+        assert "private" not in response.get("Cache-Control", "")
