@@ -12,8 +12,13 @@ class UtopiaConfig(AppConfig):
     verbose_name = _("Portail UTOPIA")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from utopia import checks  # noqa: F401 (registers the checks)
         from utopia.cache import bump_version
+        from utopia.sessions import record_login_time
+
+        user_logged_in.connect(record_login_time, dispatch_uid="utopia_record_login_time")
 
         for app_label in CACHED_APPS:
             for model in apps.get_app_config(app_label).get_models():

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "utopia.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "utopia.cache.MemberPageCacheMiddleware",
@@ -221,6 +222,9 @@ if os.environ.get("REDIS_URL"):
     # session query, and a Redis restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 UTOPIA_SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
+# However active, a session ends this long after the login (utopia.sessions): a stolen session
+# cookie does not stay good for ever.
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -228,3 +228,78 @@ def test_an_anonymous_public_page_keeps_its_caching(client, settings):
     for response in (first, again):
         assert "no-store" not in response.get("Cache-Control", "")
         assert "private" not in response.get("Cache-Control", "")
+
+
+# --- A session ends some hours after the login, however active --------------------------------
+
+
+def _move_the_clock(client, seconds):
+    """Every time the session holds (utopia.sessions keeps them as `_utopia_*` timestamps) is
+    now `seconds` older, as if that much time had passed; the stored expiry is not touched."""
+    session = client.session
+    for key, value in list(session.items()):
+        if key.startswith("_utopia_") and isinstance(value, int):
+            session[key] = value - seconds
+    session.save()
+
+
+def test_absolute_lifetime_is_twelve_hours_by_default():
+    assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 3600
+
+
+def test_an_active_session_ends_twelve_hours_after_login(client, member):
+    import datetime
+
+    client.force_login(member)
+    assert client.get("/mon-espace/").status_code == 200
+    expiry = _stored_session(client).expire_date
+
+    # A member active all day long: one minute before the limit, still in, and the inactivity
+    # expiry keeps sliding with the activity.
+    _move_the_clock(client, settings.SESSION_ABSOLUTE_SECONDS - 60)
+    Session = type(_stored_session(client))
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=expiry - datetime.timedelta(minutes=30)
+    )
+    assert client.get("/mon-espace/").status_code == 200
+    assert _stored_session(client).expire_date > expiry - datetime.timedelta(minutes=1)
+
+    # Past the limit since the login, the session ends even though it was used a minute ago.
+    _move_the_clock(client, 61)
+    response = client.get("/mon-espace/")
+    assert response.status_code == 302
+    assert response["Location"] == "/compte/connexion/?next=/mon-espace/"
+    page = client.get(response["Location"]).content.decode()
+    assert "reconnectez-vous" in page
+    assert "_auth_user_id" not in client.session
+    assert client.get("/mon-espace/").status_code == 302
+
+
+def test_a_back_office_session_ends_at_the_back_office_login(client, staff):
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+    _move_the_clock(client, settings.SESSION_ABSOLUTE_SECONDS + 1)
+    response = client.get("/admin/partners/partner/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/partners/partner/"
+
+
+def test_a_session_without_a_login_time_is_ended(client, member):
+    """Sessions opened before the limit existed cannot say when they started."""
+    from utopia.sessions import LOGIN_AT_KEY
+
+    client.force_login(member)
+    session = client.session
+    del session[LOGIN_AT_KEY]
+    session.save()
+    assert client.get("/mon-espace/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_fresh_login_starts_a_new_lifetime(client, member):
+    client.force_login(member)
+    _move_the_clock(client, settings.SESSION_ABSOLUTE_SECONDS + 1)
+    assert client.get("/mon-espace/").status_code == 302  # ended
+    response = client.post("/compte/connexion/", {"username": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/mon-espace/").status_code == 200
