@@ -14,7 +14,7 @@ from partners.images import SafeImageField
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
 from partners.rules import has_staff_powers, member_partner_ids
-from partners.validators import validate_siren
+from partners.validators import validate_single_line, validate_siren
 
 
 class ImageInput(forms.ClearableFileInput):
@@ -36,7 +36,7 @@ class PartnerPageForm(forms.ModelForm):
         label=_("SIREN"),
         required=False,
         max_length=11,
-        validators=[validate_siren],
+        validators=[validate_siren, validate_single_line],
         help_text=_("Facultatif : 9 chiffres."),
     )
 
@@ -115,6 +115,7 @@ class PartnerPageForm(forms.ModelForm):
 class InvitationForm(forms.Form):
     email = NormalizedEmailField(
         label=_("Adresse électronique de la personne"),
+        validators=[validate_single_line],
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(
@@ -134,11 +135,13 @@ class InvitationAcceptForm(forms.Form):
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=150,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Nom"),
         max_length=150,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     password1 = forms.CharField(

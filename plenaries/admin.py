@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from partners.admin import AuditedAdmin
 from partners.exports import csv_response
 from partners.models import Partner
+from partners.validators import validate_single_line
 from plenaries import services
 from plenaries.cadence import cadence
 from plenaries.forms import AttendanceFormSet
@@ -51,6 +52,7 @@ class DecisionAdminForm(forms.ModelForm):
         required=False,
         max_length=150,
         help_text=_("Laisser vide si la décision n'adopte pas de thème."),
+        validators=[validate_single_line],
     )
     theme_description = forms.CharField(
         label=_("description du thème"), required=False, widget=forms.Textarea(attrs={"rows": 2})

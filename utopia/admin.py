@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from partners.admin import AuditedAdmin
+from partners.validators import validate_single_line
 from plenaries.models import Theme
 from utopia import needs, rgpd, two_factor
 from utopia.forms import AccountChangeForm, AccountCreationForm
@@ -188,6 +189,7 @@ class NeedReportRoutingForm(forms.ModelForm):
         max_length=200,
         required=False,
         help_text=_("Facultatif : sinon, le début de la description."),
+        validators=[validate_single_line],
     )
 
     class Meta:

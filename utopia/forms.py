@@ -16,6 +16,7 @@ from partners.client_ip import client_ip
 from partners.emails import NormalizedEmailField
 from partners.models import FieldOfAction
 from partners.tasks import send_email
+from partners.validators import validate_single_line
 from utopia.collaboration import ALL_KINDS, LINK_KINDS
 from utopia.models import NeedReport
 
@@ -80,7 +81,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 class AccountEmailMixin:
     """Back-office account forms: the email address, in its written form, is the account's
-    identity, and the username is kept equal to it (people log in with their address)."""
+    identity, and the username is kept equal to it (people log in with their address).
+    auth.User is Django's model, whose fields carry none of our validators: the names get the
+    one-line rule here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            if name in self.fields:
+                self.fields[name].validators.append(validate_single_line)
 
     def clean_email(self):
         email = self.cleaned_data["email"]

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
 
+from partners.validators import validate_single_line
+
 
 class EmailPreferences(models.Model):
     """What a person chooses to receive; no row means the defaults."""
@@ -91,10 +93,20 @@ class NeedReport(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Facultatif : par exemple Côte des Roses, centre-ville, une école…"),
+        validators=[validate_single_line],
     )
-    contact_name = models.CharField(_("votre nom"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("votre adresse électronique"), max_length=254, blank=True)
-    contact_phone = models.CharField(_("votre téléphone"), max_length=30, blank=True)
+    contact_name = models.CharField(
+        _("votre nom"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    contact_email = models.EmailField(
+        _("votre adresse électronique"),
+        max_length=254,
+        blank=True,
+        validators=[validate_single_line],
+    )
+    contact_phone = models.CharField(
+        _("votre téléphone"), max_length=30, blank=True, validators=[validate_single_line]
+    )
     contact_consent = models.BooleanField(
         _("j'accepte que le CCAS me recontacte au sujet de ce signalement"), default=False
     )

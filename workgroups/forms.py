@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Action, Membership, Partner
+from partners.validators import validate_single_line
 from workgroups.documents import MAX_BYTES, DocumentFileField
 from workgroups.models import (
     CoordinatedProject,
@@ -48,6 +49,7 @@ class JoinRequestForm(HelperMixin, forms.Form):
         required=False,
         max_length=200,
         help_text=_("Un partenaire institutionnel siège comme expert : dans quel domaine ?"),
+        validators=[validate_single_line],
     )
     motivation = forms.CharField(
         label=_("Motivation"),
@@ -81,7 +83,12 @@ class LeaveForm(HelperMixin, forms.Form):
     left_on = forms.DateField(
         label=_("Date du départ"), widget=DateInput, initial=timezone.localdate
     )
-    reason = forms.CharField(label=_("Motif (facultatif)"), required=False, max_length=300)
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"),
+        required=False,
+        max_length=300,
+        validators=[validate_single_line],
+    )
 
 
 class RepresentativeForm(HelperMixin, forms.Form):
@@ -117,7 +124,7 @@ class MeetingForm(HelperMixin, forms.ModelForm):
 class DocumentForm(HelperMixin, forms.Form):
     submit_label = _("Déposer")
 
-    title = forms.CharField(label=_("Titre"), max_length=200)
+    title = forms.CharField(label=_("Titre"), max_length=200, validators=[validate_single_line])
     file = DocumentFileField(
         label=_("Fichier"),
         help_text=_(
@@ -137,7 +144,7 @@ class DocumentForm(HelperMixin, forms.Form):
 class TopicForm(HelperMixin, forms.Form):
     submit_label = _("Publier")
 
-    title = forms.CharField(label=_("Sujet"), max_length=200)
+    title = forms.CharField(label=_("Sujet"), max_length=200, validators=[validate_single_line])
     body = forms.CharField(
         label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -221,6 +228,7 @@ class PilotDesignateForm(HelperMixin, forms.Form):
         label=_("Référence du compte rendu de la réunion"),
         max_length=300,
         help_text=_("Par exemple : compte rendu de la réunion du 12 mars 2026, point 3."),
+        validators=[validate_single_line],
     )
 
     def __init__(self, *args, representatives, **kwargs):
@@ -281,7 +289,7 @@ class ExpertiseRequestForm(HelperMixin, forms.Form):
         label=_("Partenaire institutionnel sollicité"),
         queryset=Partner.objects.active().filter(kind=Partner.Kind.INSTITUTIONAL),
     )
-    subject = forms.CharField(label=_("Objet"), max_length=200)
+    subject = forms.CharField(label=_("Objet"), max_length=200, validators=[validate_single_line])
     question = forms.CharField(
         label=_("Question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )

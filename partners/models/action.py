@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from partners import search
 from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
+from partners.validators import validate_single_line
 
 from .partner import Partner
 from .taxonomy import FieldOfAction
@@ -109,17 +110,19 @@ class Action(models.Model):
         blank=True,
         related_name="co_organised_actions",
     )
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
         _("identifiant d'URL"),
         max_length=220,
         unique=True,
         error_messages={"unique": _("Une autre action utilise déjà cet identifiant d'URL.")},
+        validators=[validate_single_line],
     )
     summary = models.CharField(
         _("résumé"),
         max_length=300,
         help_text=_("Une ou deux phrases, sans mise en forme : elles s'affichent dans la liste."),
+        validators=[validate_single_line],
     )
     body = models.TextField(
         _("description"),
@@ -142,6 +145,7 @@ class Action(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Ce que l'image montre, pour les personnes qui ne la voient pas."),
+        validators=[validate_single_line],
     )
     thumbnail = models.ImageField(
         upload_to=random_upload_path("actions/thumbnails"),
@@ -159,11 +163,25 @@ class Action(models.Model):
     starts_at = models.DateTimeField(_("début"), null=True, blank=True)
     ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
     place_name = models.CharField(
-        _("lieu"), max_length=200, blank=True, help_text=_("Par exemple : salle Jean Burger.")
+        _("lieu"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : salle Jean Burger."),
+        validators=[validate_single_line],
     )
-    address = models.CharField(_("adresse"), max_length=200, blank=True)
-    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
-    city = models.CharField(_("commune"), max_length=100, blank=True, default="Thionville")
+    address = models.CharField(
+        _("adresse"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    postal_code = models.CharField(
+        _("code postal"), max_length=10, blank=True, validators=[validate_single_line]
+    )
+    city = models.CharField(
+        _("commune"),
+        max_length=100,
+        blank=True,
+        default="Thionville",
+        validators=[validate_single_line],
+    )
     is_accessible = models.BooleanField(
         _("accessible aux personnes à mobilité réduite"),
         null=True,
@@ -171,15 +189,22 @@ class Action(models.Model):
         help_text=_("Laissez « inconnu » si vous ne savez pas."),
     )
     audience = models.CharField(
-        _("public"), max_length=300, blank=True, help_text=_("À qui s'adresse l'action.")
+        _("public"),
+        max_length=300,
+        blank=True,
+        help_text=_("À qui s'adresse l'action."),
+        validators=[validate_single_line],
     )
     contact = models.CharField(
         _("contact"),
         max_length=300,
         blank=True,
         help_text=_("Personne, téléphone ou adresse électronique à joindre."),
+        validators=[validate_single_line],
     )
-    registration_url = models.URLField(_("lien d'inscription"), blank=True)
+    registration_url = models.URLField(
+        _("lien d'inscription"), blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(
         _("statut"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )

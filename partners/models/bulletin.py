@@ -5,6 +5,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from partners.validators import validate_single_line
+
 from .partner import Partner
 
 
@@ -38,7 +40,7 @@ class BulletinPost(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind, default=Kind.INFO)
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, validators=[validate_single_line])
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(_("publié le"), auto_now_add=True, db_index=True)
     removed_at = models.DateTimeField(_("retiré le"), null=True, blank=True)

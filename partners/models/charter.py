@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.markup import render_markdown, validate_markup
+from partners.validators import validate_single_line
 
 from .partner import Partner
 
@@ -19,14 +20,18 @@ class CharterQuerySet(models.QuerySet):
 class Charter(models.Model):
     """A version of the UTOPIA charter. The network was founded by the one of 26 May 2009."""
 
-    version = models.CharField(_("version"), max_length=20, unique=True)
-    title = models.CharField(_("titre"), max_length=200)
+    version = models.CharField(
+        _("version"), max_length=20, unique=True, validators=[validate_single_line]
+    )
+    title = models.CharField(_("titre"), max_length=200, validators=[validate_single_line])
     text = models.TextField(
         _("texte"), help_text=_("Texte en Markdown."), validators=[validate_markup]
     )
     text_html = models.TextField(editable=False, blank=True)
     adopted_on = models.DateField(_("adoptée le"))
-    place = models.CharField(_("lieu de signature"), max_length=100, blank=True)
+    place = models.CharField(
+        _("lieu de signature"), max_length=100, blank=True, validators=[validate_single_line]
+    )
 
     objects = CharterQuerySet.as_manager()
 
@@ -80,8 +85,11 @@ class Signature(models.Model):
         max_length=150,
         blank=True,
         help_text=_("Laissé vide quand l'original est illisible : ne jamais inventer un nom."),
+        validators=[validate_single_line],
     )
-    signatory_role = models.CharField(_("qualité du signataire"), max_length=100, blank=True)
+    signatory_role = models.CharField(
+        _("qualité du signataire"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     signed_on = models.DateField(_("signée le"))
     withdrawn_on = models.DateField(_("retirée le"), null=True, blank=True)
     mandate_ended_on = models.DateField(

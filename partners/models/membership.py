@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.validators import validate_single_line
+
 from .partner import Partner
 
 
@@ -62,7 +64,7 @@ class Invitation(models.Model):
     """An email address invited to join a partner. The emailed link is signed, expires after
     UTOPIA_INVITATION_MAX_AGE and works once."""
 
-    email = models.EmailField(_("adresse électronique"))
+    email = models.EmailField(_("adresse électronique"), validators=[validate_single_line])
     partner = models.ForeignKey(
         Partner, verbose_name=_("partenaire"), on_delete=models.CASCADE, related_name="invitations"
     )
@@ -104,8 +106,10 @@ class AccessRequest(models.Model):
         APPROVED = "approved", _("Acceptée")
         REFUSED = "refused", _("Refusée")
 
-    full_name = models.CharField(_("nom et prénom"), max_length=150)
-    email = models.EmailField(_("adresse électronique"))
+    full_name = models.CharField(
+        _("nom et prénom"), max_length=150, validators=[validate_single_line]
+    )
+    email = models.EmailField(_("adresse électronique"), validators=[validate_single_line])
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("partenaire"),
@@ -116,9 +120,14 @@ class AccessRequest(models.Model):
         help_text=_("Vide si l'association n'est pas encore dans l'annuaire."),
     )
     organisation_name = models.CharField(
-        _("association ou institution"), max_length=200, blank=True
+        _("association ou institution"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
     )
-    role_in_organisation = models.CharField(_("fonction"), max_length=100, blank=True)
+    role_in_organisation = models.CharField(
+        _("fonction"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     message = models.TextField(_("message"), blank=True, max_length=2000)
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)

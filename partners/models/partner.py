@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partners import search
 from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
-from partners.validators import phone_validator, validate_siren
+from partners.validators import phone_validator, validate_single_line, validate_siren
 
 from .taxonomy import FieldOfAction, Neighbourhood
 
@@ -65,9 +65,15 @@ class Partner(models.Model):
         COORDINATOR = "coordinator", _("Coordinateur (CCAS)")
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.ASSOCIATIVE)
-    name = models.CharField(_("nom"), max_length=200, unique=True)
-    acronym = models.CharField(_("sigle"), max_length=30, blank=True)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    name = models.CharField(
+        _("nom"), max_length=200, unique=True, validators=[validate_single_line]
+    )
+    acronym = models.CharField(
+        _("sigle"), max_length=30, blank=True, validators=[validate_single_line]
+    )
+    slug = models.SlugField(
+        _("identifiant d'URL"), max_length=120, unique=True, validators=[validate_single_line]
+    )
     logo = models.ImageField(
         _("logo"),
         upload_to=random_upload_path("partners/logos"),
@@ -82,12 +88,14 @@ class Partner(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Ce que le logo montre ou dit, pour les personnes qui ne le voient pas."),
+        validators=[validate_single_line],
     )
     summary = models.CharField(
         _("présentation courte"),
         max_length=300,
         blank=True,
         help_text=_("Une ou deux phrases, affichées dans l'annuaire."),
+        validators=[validate_single_line],
     )
     description = models.TextField(
         _("description"),
@@ -99,12 +107,24 @@ class Partner(models.Model):
     fields_of_action = models.ManyToManyField(
         FieldOfAction, verbose_name=_("domaines d'action"), blank=True, related_name="partners"
     )
-    public_served = models.CharField(_("public accueilli"), max_length=300, blank=True)
+    public_served = models.CharField(
+        _("public accueilli"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     access_conditions = models.TextField(_("conditions d'accès"), blank=True)
     opening_hours = models.TextField(_("horaires d'ouverture"), blank=True)
-    address = models.CharField(_("adresse"), max_length=200, blank=True)
-    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
-    city = models.CharField(_("commune"), max_length=100, blank=True, default="Thionville")
+    address = models.CharField(
+        _("adresse"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    postal_code = models.CharField(
+        _("code postal"), max_length=10, blank=True, validators=[validate_single_line]
+    )
+    city = models.CharField(
+        _("commune"),
+        max_length=100,
+        blank=True,
+        default="Thionville",
+        validators=[validate_single_line],
+    )
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         verbose_name=_("quartier"),
@@ -114,10 +134,15 @@ class Partner(models.Model):
         related_name="partners",
     )
     phone = models.CharField(
-        _("téléphone"), max_length=20, blank=True, validators=[phone_validator]
+        _("téléphone"),
+        max_length=20,
+        blank=True,
+        validators=[phone_validator, validate_single_line],
     )
-    email = models.EmailField(_("adresse électronique"), blank=True)
-    website = models.URLField(_("site internet"), blank=True)
+    email = models.EmailField(
+        _("adresse électronique"), blank=True, validators=[validate_single_line]
+    )
+    website = models.URLField(_("site internet"), blank=True, validators=[validate_single_line])
     register_number = models.CharField(
         _("inscription au registre des associations"),
         max_length=100,
@@ -126,8 +151,11 @@ class Partner(models.Model):
             "En Moselle : tribunal judiciaire, volume et folio (droit local). "
             "Aucun numéro RNA n'est demandé."
         ),
+        validators=[validate_single_line],
     )
-    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, validators=[validate_siren, validate_single_line]
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     is_trusted = models.BooleanField(
         _("partenaire de confiance"),

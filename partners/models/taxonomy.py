@@ -1,13 +1,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partners.validators import validate_single_line
+
 
 class FieldOfAction(models.Model):
     """A field of social action (housing, health, employment...): partners and actions are
     classified by it, and the public filters by it."""
 
-    name = models.CharField(_("nom"), max_length=80, unique=True)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=80, unique=True)
+    name = models.CharField(_("nom"), max_length=80, unique=True, validators=[validate_single_line])
+    slug = models.SlugField(
+        _("identifiant d'URL"), max_length=80, unique=True, validators=[validate_single_line]
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -22,8 +26,10 @@ class FieldOfAction(models.Model):
 class Neighbourhood(models.Model):
     """A neighbourhood of Thionville (or "Hors Thionville"), as residents name it."""
 
-    name = models.CharField(_("nom"), max_length=80, unique=True)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=80, unique=True)
+    name = models.CharField(_("nom"), max_length=80, unique=True, validators=[validate_single_line])
+    slug = models.SlugField(
+        _("identifiant d'URL"), max_length=80, unique=True, validators=[validate_single_line]
+    )
 
     class Meta:
         ordering = ["name"]

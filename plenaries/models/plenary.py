@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.markup import render_markdown, validate_markup
 from partners.storage import PrivateFileField
 from partners.uploads import random_upload_path
+from partners.validators import validate_single_line
 from plenaries.validators import validate_pdf
 
 # The charter was signed on 26 May 2009: the network's first semester.
@@ -66,8 +67,10 @@ class Plenary(models.Model):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("heure de début"), default=datetime.time(14, 0))
     end_time = models.TimeField(_("heure de fin"), default=datetime.time(17, 0))
-    place = models.CharField(_("lieu"), max_length=200)
-    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    place = models.CharField(_("lieu"), max_length=200, validators=[validate_single_line])
+    address = models.CharField(
+        _("adresse"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(
         _("statut"), max_length=12, choices=Status, default=Status.PREPARATION
     )
@@ -224,9 +227,11 @@ class AgendaItem(models.Model):
         Plenary, verbose_name=_("plénière"), on_delete=models.CASCADE, related_name="agenda_items"
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    title = models.CharField(_("point"), max_length=200)
+    title = models.CharField(_("point"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("précisions"), blank=True, max_length=2000)
-    speaker = models.CharField(_("présenté par"), max_length=150, blank=True)
+    speaker = models.CharField(
+        _("présenté par"), max_length=150, blank=True, validators=[validate_single_line]
+    )
 
     class Meta:
         ordering = ["plenary", "order", "pk"]
@@ -241,7 +246,7 @@ class PlenaryDocument(models.Model):
     plenary = models.ForeignKey(
         Plenary, verbose_name=_("plénière"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[validate_single_line])
     file = PrivateFileField(  # private whatever the visibility: see Plenary.minutes_pdf
         _("fichier (PDF)"),
         upload_to=random_upload_path("plenaries/documents"),

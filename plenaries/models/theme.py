@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.markup import render_markdown, validate_markup
+from partners.validators import validate_single_line
 
 from .plenary import Plenary
 
@@ -15,7 +16,7 @@ class Decision(models.Model):
         Plenary, verbose_name=_("plénière"), on_delete=models.CASCADE, related_name="decisions"
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    title = models.CharField(_("décision"), max_length=300)
+    title = models.CharField(_("décision"), max_length=300, validators=[validate_single_line])
     description = models.TextField(_("précisions"), blank=True, max_length=4000)
 
     class Meta:
@@ -39,8 +40,12 @@ class ThemeQuerySet(models.QuerySet):
 class Theme(models.Model):
     """A priority theme adopted by a plenary; working groups form around it."""
 
-    name = models.CharField(_("nom"), max_length=150, unique=True)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=150, unique=True)
+    name = models.CharField(
+        _("nom"), max_length=150, unique=True, validators=[validate_single_line]
+    )
+    slug = models.SlugField(
+        _("identifiant d'URL"), max_length=150, unique=True, validators=[validate_single_line]
+    )
     description = models.TextField(
         _("description"),
         blank=True,

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from partners.models import Action
 from tests.factories import ActionFactory, FieldOfActionFactory
+from tests.partners.test_action_member_pages import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +238,18 @@ def test_ical_description_is_the_summary_as_plain_text(client, partner):
 def test_feeds_survive_bad_filters(client, actions, url):
     response = client.get(url, {"mois": "2026-99", "type": "<script>"})
     assert response.status_code == 200
+
+
+def test_a_title_with_a_line_break_is_refused_at_the_form_before_any_feed(client, member, partner):
+    """Atom's <title> is one line of text: a CR/LF typed in a title would reach it raw."""
+    client.force_login(member)
+    response = client.post(
+        "/mon-espace/actions/nouvelle/",
+        form_data(partner, title="Repair café\r\nEntrée forgée", place_name="Salle\tdes fêtes"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    message = "Ce champ ne peut pas contenir de retour à la ligne ni de caractère de contrôle."
+    assert errors["title"] == [message]
+    assert errors["place_name"] == [message]
+    assert not Action.objects.exists()

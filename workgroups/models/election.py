@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.validators import validate_single_line
+
 from .group import WorkingGroup
 
 
@@ -64,6 +66,7 @@ class PilotTerm(models.Model):
         max_length=300,
         blank=True,
         help_text=_("Pour un pilote désigné en réunion : le compte rendu qui en fait foi."),
+        validators=[validate_single_line],
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -141,8 +144,10 @@ class Election(models.Model):
     )
     # Commit and reveal: the digest is shown from the opening, the seed only with the results,
     # so anyone can check that the draw was not chosen after the count.
-    tie_seed = models.CharField(max_length=64, editable=False)
-    tie_seed_digest = models.CharField(max_length=64, editable=False)
+    tie_seed = models.CharField(max_length=64, editable=False, validators=[validate_single_line])
+    tie_seed_digest = models.CharField(
+        max_length=64, editable=False, validators=[validate_single_line]
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ouverte par"),

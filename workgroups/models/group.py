@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.markup import render_markdown, validate_markup
+from partners.validators import validate_single_line
 
 
 class WorkingGroupQuerySet(models.QuerySet):
@@ -27,8 +28,12 @@ class WorkingGroup(models.Model):
         on_delete=models.PROTECT,
         related_name="working_groups",
     )
-    name = models.CharField(_("nom"), max_length=200, unique=True)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    name = models.CharField(
+        _("nom"), max_length=200, unique=True, validators=[validate_single_line]
+    )
+    slug = models.SlugField(
+        _("identifiant d'URL"), max_length=120, unique=True, validators=[validate_single_line]
+    )
     mission = models.TextField(
         _("mission"), help_text=_("Texte en Markdown."), validators=[validate_markup]
     )
@@ -135,6 +140,7 @@ class GroupMembership(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Pour un expert institutionnel : le domaine où il apporte son expertise."),
+        validators=[validate_single_line],
     )
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PENDING)
     motivation = models.TextField(_("motivation"), blank=True, max_length=2000)
@@ -158,7 +164,9 @@ class GroupMembership(models.Model):
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     joined_on = models.DateField(_("entré le"), null=True, blank=True)
     left_on = models.DateField(_("parti le"), null=True, blank=True)
-    leave_reason = models.CharField(_("motif du départ"), max_length=300, blank=True)
+    leave_reason = models.CharField(
+        _("motif du départ"), max_length=300, blank=True, validators=[validate_single_line]
+    )
 
     objects = GroupMembershipQuerySet.as_manager()
 

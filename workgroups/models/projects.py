@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partners.validators import validate_single_line
+
 from .group import WorkingGroup
 
 
@@ -22,10 +24,14 @@ class Need(models.Model):
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="needs"
     )
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=5000)
-    seen_where = models.CharField(_("où il a été constaté"), max_length=200, blank=True)
-    public_concerned = models.CharField(_("public concerné"), max_length=200, blank=True)
+    seen_where = models.CharField(
+        _("où il a été constaté"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    public_concerned = models.CharField(
+        _("public concerné"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(_("statut"), max_length=12, choices=Status, default=Status.OPEN)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,7 +75,7 @@ class CoordinatedProject(models.Model):
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="projects"
     )
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=5000)
     lead_partner = models.ForeignKey(
         "partners.Partner",
@@ -150,7 +156,7 @@ class ExpertiseRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="expertise_requests",
     )
-    subject = models.CharField(_("objet"), max_length=200)
+    subject = models.CharField(_("objet"), max_length=200, validators=[validate_single_line])
     question = models.TextField(_("question"), max_length=5000)
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.OPEN)
     asked_by = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.storage import private_storage
 from partners.uploads import random_upload_path
+from partners.validators import validate_single_line
 
 from .group import WorkingGroup
 
@@ -18,8 +19,12 @@ class Meeting(models.Model):
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="meetings"
     )
     starts_at = models.DateTimeField(_("date et heure"))
-    place = models.CharField(_("lieu"), max_length=200, blank=True)
-    video_url = models.URLField(_("lien de visioconférence"), blank=True)
+    place = models.CharField(
+        _("lieu"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    video_url = models.URLField(
+        _("lien de visioconférence"), blank=True, validators=[validate_single_line]
+    )
     agenda = models.TextField(_("ordre du jour"), blank=True, max_length=5000)
     notes = models.TextField(_("notes et relevé de décisions"), blank=True, max_length=20000)
     created_by = models.ForeignKey(
@@ -58,12 +63,16 @@ class Document(models.Model):
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[validate_single_line])
     file = models.FileField(
         _("fichier"), upload_to=random_upload_path("groups"), storage=private_storage
     )
-    original_name = models.CharField(_("nom d'origine"), max_length=200, editable=False)
-    content_type = models.CharField(_("type"), max_length=100, editable=False)
+    original_name = models.CharField(
+        _("nom d'origine"), max_length=200, editable=False, validators=[validate_single_line]
+    )
+    content_type = models.CharField(
+        _("type"), max_length=100, editable=False, validators=[validate_single_line]
+    )
     size = models.PositiveBigIntegerField(_("taille"), editable=False)
     meeting = models.ForeignKey(
         Meeting,
@@ -105,7 +114,7 @@ class Topic(models.Model):
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="topics"
     )
-    title = models.CharField(_("sujet"), max_length=200)
+    title = models.CharField(_("sujet"), max_length=200, validators=[validate_single_line])
     body = models.TextField(_("message"), max_length=10000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
