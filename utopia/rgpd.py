@@ -2,9 +2,11 @@
 person, exported for them, and erased when they ask.
 
 The shell knows every app, so it finds a person's data by reflection: every row of the
-network's apps that points to their account. Erasure anonymises the account and removes what
-only makes sense with a person behind it (memberships, invitations); contributions that belong
-to the network's record (an action posted for a partner, minutes) stay, without a name.
+network's apps that points to their account, less the network's secrets and other people's
+identities. Erasure anonymises the account, removes what only makes sense with a person behind
+it (memberships, invitations, access requests, the login audit) and detaches the audit history
+from the account; contributions that belong to the network's record (an action posted for a
+partner, minutes) stay, without a name, and their free text is not scanned for it.
 """
 
 import json
@@ -28,9 +30,9 @@ ERASED_DOMAIN = "efface.utopia.invalid"
 # What an export never carries, even in a row the person made. A running election's tie-break
 # seed is the network's secret until the results reveal it (commit then reveal): a copy before
 # the count would tell its opener how a tie will be drawn. Other people's addresses (the people
-# the member invited, the requesters whose access a staff member decided) and names are theirs,
-# not the requester's (RGPD article 15.4): the export says that the person invited someone,
-# when and to which partner, not who.
+# the member invited, the applicants whose access a staff member decided) and names are
+# theirs, not the exported person's (RGPD article 15.4): the export says that the person
+# invited someone, when and to which partner, not who.
 SECRET_FIELDS = {"tie_seed"}
 # Per model (history copies included): fields that name someone other than the person.
 OTHER_PERSONS_FIELDS = {
