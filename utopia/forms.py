@@ -87,7 +87,7 @@ class AccountEmailMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "email"):
+        for name in ("first_name", "last_name"):
             if name in self.fields:
                 self.fields[name].validators.append(validate_single_line)
 
@@ -106,7 +106,7 @@ class AccountEmailMixin:
 
 
 class AccountCreationForm(AccountEmailMixin, AdminUserCreationForm):
-    email = NormalizedEmailField(label=_("Adresse électronique"))
+    email = NormalizedEmailField(label=_("Adresse électronique"), validators=[validate_single_line])
 
     class Meta(AdminUserCreationForm.Meta):
         fields = ("email",)
@@ -114,7 +114,7 @@ class AccountCreationForm(AccountEmailMixin, AdminUserCreationForm):
 
 
 class AccountChangeForm(AccountEmailMixin, UserChangeForm):
-    email = NormalizedEmailField(label=_("Adresse électronique"))
+    email = NormalizedEmailField(label=_("Adresse électronique"), validators=[validate_single_line])
 
     class Meta(UserChangeForm.Meta):
         exclude = ("username",)

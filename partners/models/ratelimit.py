@@ -7,9 +7,10 @@ class RateLimitCounter(models.Model):
     current window (partners/ratelimit.py). Counted in the database, so that every worker
     process shares the count and concurrent requests cannot both pass the last free place."""
 
-    scope = models.CharField(_("limite"), max_length=40)
+    # Written by partners/ratelimit.py only, never typed in a form.
+    scope = models.CharField(_("limite"), max_length=40, editable=False)
     # A keyed digest of the address, never the address itself: the table holds no personal data.
-    key = models.CharField(_("clé"), max_length=64)
+    key = models.CharField(_("clé"), max_length=64, editable=False)
     count = models.PositiveIntegerField(_("nombre"), default=0)
     window_ends_at = models.DateTimeField(_("fin de la période"), db_index=True)
 

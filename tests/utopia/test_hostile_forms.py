@@ -121,7 +121,8 @@ def _model_text_fields():
             if hasattr(model, "instance_type"):
                 continue  # an audit-history copy: written from the model it copies
             for field in model._meta.concrete_fields:
-                if isinstance(field, models.CharField) and not field.choices:
+                # A field that is not editable is written by code (a digest, a key), never typed.
+                if isinstance(field, models.CharField) and not field.choices and field.editable:
                     yield f"{model._meta.label}.{field.name}", field
 
 
