@@ -21,6 +21,7 @@ help:
 	@echo "make test   run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  performance benchmark (PostgreSQL, gunicorn, production settings)"
+	@echo "make loadtest  load and fault test (PostgreSQL restarted, SQLite writers)"
 
 python:
 	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
@@ -61,10 +62,10 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	$(PY) -m utopia.bench $(BENCH_ARGS)
+	$(PY) -m tests.perf.bench $(BENCH_ARGS)
 
 loadtest: install
-	$(PY) -m utopia.loadtest $(LOADTEST_ARGS)
+	$(PY) -m tests.perf.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var/*.sqlite3*

@@ -1,4 +1,4 @@
-"""Performance benchmark of the portal: `make bench` (python -m utopia.bench [--quick]).
+"""Performance benchmark of the portal: `make bench` (python -m tests.perf.bench [--quick]).
 
 It builds what production runs, on this machine's loopback only: a fresh PostgreSQL database
 (`utopia_bench` on 127.0.0.1:5432), migrated, with collected static files, the 2009 charter and
@@ -13,7 +13,7 @@ The table is printed and written to bench-results/latest.md; the exit status is 
 is missed. gunicorn, a Redis started for the run and the database are cleaned up on every exit,
 Ctrl-C included.
 
-The helpers at the top (database, server, HTTP client) are shared with utopia/loadtest.py.
+The helpers at the top (database, server, HTTP client) are shared with tests/perf/loadtest.py.
 """
 
 import argparse
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 BENCH_DB = "utopia_bench"
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 5
@@ -72,7 +72,7 @@ CONFIG_VARIABLES = {
     "DJANGO_SETTINGS_MODULE",
 }
 
-# --- shared helpers (also used by utopia/loadtest.py) -------------------------------------
+# --- shared helpers (also used by tests/perf/loadtest.py) -------------------------------------
 
 
 def say(message: str = "") -> None:
@@ -817,7 +817,7 @@ class Verdict:
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m utopia.bench",
+        prog="python -m tests.perf.bench",
         description="Banc de performance : PostgreSQL, gunicorn et réglages de production.",
     )
     parser.add_argument(
@@ -1190,7 +1190,7 @@ class Benchmark:
                 else " Manqués : " + "; ".join(f"{v.target} ({v.detail})" for v in missed) + "."
             ),
             "",
-            "Reproduire : `make bench` (ou `python -m utopia.bench --quick` pour un ordre d'idée).",
+            "Reproduire : `make bench` (ou `python -m tests.perf.bench --quick` pour un ordre d'idée).",
         ]
         markdown = "\n".join(lines) + "\n"
         say()

@@ -1,4 +1,4 @@
-"""Load and fault test of the portal: `make loadtest` (python -m utopia.loadtest).
+"""Load and fault test of the portal: `make loadtest` (python -m tests.perf.loadtest).
 
 Loopback only, bounded in time (about four minutes with the defaults). Three phases:
 
@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from utopia.bench import (
+from tests.perf.bench import (
     BASE_DIR,
     CSRF_FIELD,
     BenchError,
@@ -290,7 +290,7 @@ def describe(tally: Tally, duration: float) -> str:
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m utopia.loadtest",
+        prog="python -m tests.perf.loadtest",
         description="Test de charge et de pannes (boucle locale seulement, durée bornée).",
     )
     parser.add_argument("--clients", type=int, default=50, help="clients simultanés (50)")
