@@ -24,6 +24,7 @@ import contextlib
 import os
 import random
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.perf.bench import (
+import psycopg2
+
+from tests.perf.harness import (
     BASE_DIR,
     CSRF_FIELD,
     BenchError,
@@ -112,13 +115,9 @@ class Database:
 
     def rows(self, sql: str, params=()) -> list[tuple]:
         if self.sqlite is not None:
-            import sqlite3
-
             connection = sqlite3.connect(self.sqlite)
             sql = sql.replace("%s", "?")
         else:
-            import psycopg2
-
             connection = psycopg2.connect(self.postgres)
         try:
             cursor = connection.cursor()
