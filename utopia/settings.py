@@ -395,10 +395,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-
-# --- utopia: performance benchmark (utopia/bench.py) ---------------------------------------
-# The benchmark reads each page's SQL query count from a response header (utopia/querycount.py).
-# Off unless QUERY_COUNT_HEADER is set: the middleware is then not even installed.
-UTOPIA_QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER")
-if UTOPIA_QUERY_COUNT_HEADER:
-    MIDDLEWARE.insert(0, "utopia.querycount.QueryCountHeaderMiddleware")

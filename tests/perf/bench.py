@@ -5,7 +5,8 @@ It builds what production runs, on this machine's loopback only: a fresh Postgre
 a large network (`manage.py fill_large_network`); gunicorn with production settings (DEBUG=0,
 HTTPS behind a proxy, Redis page cache); then wrk, at 8 concurrent connections, measures every
 page against the bare health endpoint `/sante/` in the same run. The query count of each page
-comes from the server itself (utopia/querycount.py, on for this run only), on a cache miss.
+comes from the server itself (querycount.py, in the settings of this run only: settings.py), on
+a cache miss.
 
 Targets (issue 7): anonymous public pages ≥ 0.5 × the throughput of /sante/, member pages
 ≥ 0.2 ×, p95 ≤ 50 ms, ≤ 10 SQL queries per page, a worker's memory flat over 20,000 requests.
@@ -444,7 +445,7 @@ class Benchmark:
             database=database_url(BENCH_DB),
             redis_url=redis.url,
             var_dir=self.var_dir,
-            QUERY_COUNT_HEADER="1",
+            settings="tests.perf.settings",
         )
         reuse = options.reuse_db and database_exists(BENCH_DB)
         if not reuse:

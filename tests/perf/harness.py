@@ -52,7 +52,6 @@ CONFIG_VARIABLES = {
     "TASKS_BACKEND",
     "EMAIL_HOST",
     "STAFF_2FA",
-    "QUERY_COUNT_HEADER",
     "LOG_LEVEL",
     "DJANGO_SETTINGS_MODULE",
 }
@@ -224,10 +223,18 @@ def free_port(candidates=PORTS) -> int:
         return sock.getsockname()[1]
 
 
-def production_env(*, database: str, redis_url: str | None, var_dir: Path, **extra) -> dict:
+def production_env(
+    *,
+    database: str,
+    redis_url: str | None,
+    var_dir: Path,
+    settings: str = "utopia.settings",
+    **extra,
+) -> dict:
     """The environment of a production server, on loopback, for this run only."""
     env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
     env.update(
+        DJANGO_SETTINGS_MODULE=settings,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -250,7 +257,6 @@ def use_env(env: dict) -> None:
     for key in CONFIG_VARIABLES:
         os.environ.pop(key, None)
     os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "utopia.settings"
     django.setup()
 
 

@@ -1,15 +1,13 @@
-"""The SQL query count of each request, in a response header, for the benchmark only.
+"""The SQL query count of each request, in a response header, for the benchmark.
 
-`utopia/bench.py` starts gunicorn with QUERY_COUNT_HEADER=1 (UTOPIA_QUERY_COUNT_HEADER) and
+The benchmark's gunicorn runs with tests/perf/settings.py, which puts this middleware first, and
 reads `X-Query-Count` to report how many queries each page costs in production conditions,
-where DEBUG is off and `connection.queries` records nothing. Otherwise the middleware is not
-even in MIDDLEWARE, and if it were, Django would drop it at start-up (MiddlewareNotUsed).
+where DEBUG is off and `connection.queries` records nothing. The portal's own settings never
+install it.
 """
 
 from contextlib import ExitStack
 
-from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
 
 HEADER = "X-Query-Count"
@@ -28,8 +26,6 @@ class QueryCounter:
 
 class QueryCountHeaderMiddleware:
     def __init__(self, get_response):
-        if not settings.UTOPIA_QUERY_COUNT_HEADER:
-            raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request):
