@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+import factory.fuzzy
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
@@ -23,6 +24,58 @@ from partners.models import (
 )
 
 PASSWORD = "motdepasse-de-test-2026"
+
+# What the `detailed` traits below pick from: a directory entry and an action filled in as a
+# partner would. The large network of the benchmark is made of them (tests/perf/large_network.py).
+# Names are built from these words so that a search of the directory ("logement") finds some
+# partners, not all; texts come from a few variants so that rendering them stays cheap.
+PARTNER_NAME_STARTS = ["Association", "Collectif", "Maison", "Amicale", "Foyer", "Entraide"]
+PARTNER_PURPOSES = [
+    "des familles",
+    "pour le logement",
+    "des aînés",
+    "d'aide alimentaire",
+    "des jeunes",
+    "pour l'emploi",
+    "d'accès aux droits",
+    "contre l'isolement",
+]
+PARTNER_DESCRIPTIONS = [
+    "Nous accueillons les habitants depuis 1998.\n\n- permanences hebdomadaires ;\n"
+    "- ateliers collectifs ;\n- orientation vers les partenaires du réseau **UTOPIA**.",
+    "Une équipe de *bénévoles* et deux salariés.\n\n1. accueil et écoute ;\n"
+    "2. accompagnement dans les démarches ;\n3. sorties et activités en famille.",
+    "Permanences sur rendez-vous au centre social.\n\n**Gratuit et confidentiel.**",
+]
+PUBLICS = [
+    "Familles monoparentales",
+    "Jeunes de 16 à 25 ans",
+    "Personnes âgées isolées",
+    "Personnes sans domicile",
+    "Tout public",
+    "Personnes en situation de handicap",
+    "Demandeurs d'emploi",
+]
+OPENING_HOURS = [
+    "Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h",
+    "Le mardi et le jeudi, de 14 h à 18 h",
+    "Sur rendez-vous",
+]
+ACTION_TITLES = [
+    "Petit déjeuner solidaire",
+    "Atelier cuisine à petit budget",
+    "Permanence d'accès aux droits",
+    "Forum de l'emploi",
+    "Braderie solidaire",
+    "Café des parents",
+    "Atelier numérique",
+    "Repair café",
+]
+ACTION_BODIES = [
+    "Un temps convivial ouvert à tous.\n\n- entrée libre ;\n- goûter offert.",
+    "Sur inscription auprès de l'accueil.\n\n**Places limitées.**",
+    "Avec les partenaires du réseau *UTOPIA*.",
+]
 
 # --- accounts and partners -------------------------------------------------------------------
 
@@ -89,6 +142,31 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     summary = "Accueil et accompagnement des familles."
     city = "Thionville"
     last_confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        detailed = factory.Trait(
+            name=factory.Sequence(
+                lambda n: (
+                    f"{PARTNER_NAME_STARTS[n % len(PARTNER_NAME_STARTS)]} "
+                    f"{PARTNER_PURPOSES[n // len(PARTNER_NAME_STARTS) % len(PARTNER_PURPOSES)]}"
+                    f" n° {n}"
+                )
+            ),
+            summary=factory.LazyAttribute(
+                lambda o: f"{o.name.split(' n° ')[0]} : accueil, écoute et accompagnement."
+            ),
+            description=factory.fuzzy.FuzzyChoice(PARTNER_DESCRIPTIONS),
+            public_served=factory.fuzzy.FuzzyChoice(PUBLICS),
+            access_conditions=factory.fuzzy.FuzzyChoice(
+                ["", "Sans condition.", "Sur orientation."]
+            ),
+            opening_hours=factory.fuzzy.FuzzyChoice(OPENING_HOURS),
+            address=factory.Faker("street_address", locale="fr_FR"),
+            postal_code="57100",
+            phone=factory.Faker("numerify", text="03 82 ## ## ##"),
+            email=factory.LazyAttribute(lambda o: f"contact@{o.slug}.exemple.fr"),
+            website=factory.LazyAttribute(lambda o: f"https://{o.slug}.exemple.fr/"),
+        )
 
     @factory.post_generation
     def fields_of_action(self, create, extracted, **kwargs):
@@ -180,6 +258,20 @@ class PlenaryFactory(factory.django.DjangoModelFactory):
     status = factory.LazyAttribute(
         lambda o: Plenary.Status.HELD if o.date < timezone.localdate() else Plenary.Status.CONVENED
     )
+
+    class Params:
+        # Held, its minutes published a month later.
+        minuted = factory.Trait(
+            minutes=factory.LazyAttribute(
+                lambda o: (
+                    f"## Plénière du {o.date:%d/%m/%Y}\n\nLes partenaires présents ont "
+                    "fait le point sur les groupes de travail et adopté les décisions ci-dessous."
+                )
+            ),
+            minutes_published_on=factory.LazyAttribute(
+                lambda o: o.date + datetime.timedelta(days=30)
+            ),
+        )
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
@@ -280,6 +372,22 @@ class ActionFactory(factory.django.DjangoModelFactory):
         lambda o: timezone.now() if o.status == Action.Status.PUBLISHED else None
     )
 
+    class Params:
+        detailed = factory.Trait(
+            title=factory.Sequence(lambda n: f"{ACTION_TITLES[n % len(ACTION_TITLES)]} n° {n}"),
+            summary=factory.LazyAttribute(
+                lambda o: f"{o.title.split(' n° ')[0]}, proposé par {o.partner.name}."[:300]
+            ),
+            body=factory.fuzzy.FuzzyChoice(ACTION_BODIES),
+            place_name=factory.fuzzy.FuzzyChoice(
+                ["Salle des fêtes", "Centre social", "Maison des associations"]
+            ),
+            address=factory.Faker("street_address", locale="fr_FR"),
+            audience=factory.fuzzy.FuzzyChoice(PUBLICS),
+            is_accessible=factory.fuzzy.FuzzyChoice([True, False, None]),
+            contact=factory.LazyAttribute(lambda o: o.partner.phone),
+        )
+
     @factory.post_generation
     def fields_of_action(self, create, extracted, **kwargs):
         if create and extracted:
@@ -339,6 +447,14 @@ class WorkingGroupFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     mission = "Repérer les besoins et construire des **projets coordonnés**."
 
+    class Params:
+        # The group has written down how it works.
+        organised = factory.Trait(
+            meeting_rhythm="Une réunion par mois, le mardi après-midi.",
+            decision_making="Au consensus ; à défaut, à la majorité des partenaires présents.",
+            roles="Un pilote ; un secrétaire de séance, à tour de rôle.",
+        )
+
 
 class GroupMembershipFactory(factory.django.DjangoModelFactory):
     """An active seat (joined a year ago) of an associative partner, unless told otherwise."""
@@ -351,6 +467,10 @@ class GroupMembershipFactory(factory.django.DjangoModelFactory):
     role = GroupMembership.Role.MEMBER
     status = GroupMembership.Status.ACTIVE
     joined_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+
+    class Params:
+        # An institutional partner's seat: an expert, with a specialty.
+        expert = factory.Trait(role=GroupMembership.Role.EXPERT, specialty="Accès aux droits")
 
 
 class RepresentativeFactory(factory.django.DjangoModelFactory):

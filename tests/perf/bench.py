@@ -2,11 +2,12 @@
 
 It builds what production runs, on this machine's loopback only: a fresh PostgreSQL database
 (`utopia_bench` on 127.0.0.1:5432), migrated, with collected static files, the 2009 charter and
-a large network (`manage.py fill_large_network`); gunicorn with production settings (DEBUG=0,
-HTTPS behind a proxy, Redis page cache); then wrk, at 8 concurrent connections, measures every
-page against the bare health endpoint `/sante/` in the same run. The query count of each page
-comes from the server itself (querycount.py, in the settings of this run only: settings.py), on
-a cache miss.
+a large network (large_network.py, made with the test factories); gunicorn with production
+settings (DEBUG=0, HTTPS behind a proxy, Redis page cache); then wrk, at 8 concurrent
+connections, measures every page of pages.PAGES against the bare health endpoint `/sante/` in
+the same run. A page that no longer resolves stops the run. The query count of each page comes
+from the server itself (querycount.py, in this run's settings only: settings.py), on a cache
+miss.
 
 Targets (issue 7): anonymous public pages ≥ 0.5 × the throughput of /sante/, member pages
 ≥ 0.2 ×, p95 ≤ 50 ms, ≤ 10 SQL queries per page, a worker's memory flat over 20,000 requests.
@@ -31,17 +32,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.perf.harness import (
     BASE_DIR,
+    MEMBER,
+    PUBLIC,
     BenchError,
     Client,
     Redis,
     Server,
     as_root,
+    build_large_network,
     create_database,
     database_exists,
     database_url,
@@ -73,154 +76,9 @@ def require_wrk() -> str:
     return path
 
 
-# --- the pages measured --------------------------------------------------------------------
+# --- the pages measured: the table is pages.PAGES ---------------------------------------------
 
-PUBLIC, MEMBER, BASELINE = "public", "membre", "référence"
-
-
-class Skip(Exception):
-    """A page that this stage of the project does not have (yet)."""
-
-
-class Picks:
-    """The objects whose pages are measured: the busiest of each kind, found once."""
-
-    def __init__(self, member):
-        self.member = member
-        self._cache = {}
-
-    def _get(self, name: str, finder: Callable):
-        if name not in self._cache:
-            self._cache[name] = finder()
-        if self._cache[name] is None:
-            raise Skip(f"aucun objet « {name} » dans la base")
-        return self._cache[name]
-
-    @staticmethod
-    def _model(label: str):
-        from utopia.bench_data import model
-
-        model_class = model(label)
-        if model_class is None:
-            raise Skip(f"modèle {label} absent")
-        return model_class
-
-    def partner(self):
-        from partners.models import Membership
-
-        return self._get(
-            "partenaire du membre",
-            lambda: next(
-                (
-                    seat.partner
-                    for seat in Membership.objects.filter(
-                        user=self.member, partner__is_active=True
-                    ).select_related("partner")
-                ),
-                None,
-            ),
-        )
-
-    def action(self):
-        from django.db.models import Count
-
-        action_model = self._model("partners.Action")
-        queryset = action_model.objects.all()
-        if hasattr(queryset, "published"):
-            queryset = queryset.published()
-        if "co_organisers" in {f.name for f in action_model._meta.get_fields()}:
-            queryset = queryset.annotate(co=Count("co_organisers")).order_by("-co", "-pk")
-        return self._get("action publiée", lambda: queryset.order_by("-pk").first())
-
-    def plenary(self):
-        plenary_model = self._model("plenaries.Plenary")
-        return self._get("plénière", lambda: plenary_model.objects.order_by("-pk").first())
-
-    def group(self):
-        from django.db.models import Count
-
-        group_model = self._model("workgroups.WorkingGroup")
-        return self._get(
-            "groupe de travail",
-            lambda: (
-                group_model.objects.annotate(size=Count("memberships"))
-                .order_by("-size", "pk")
-                .first()
-            ),
-        )
-
-    def member_group(self):
-        group_model = self._model("workgroups.WorkingGroup")
-        return self._get(
-            "groupe du membre",
-            lambda: (
-                group_model.objects.filter(
-                    memberships__partner__memberships__user=self.member,
-                    memberships__status="active",
-                )
-                .order_by("pk")
-                .first()
-            ),
-        )
-
-
-def _slug(obj) -> dict:
-    return {"slug": obj.slug}
-
-
-def _plenary_kwargs(plenary) -> dict:
-    return {"year": plenary.year, "semester": plenary.semester}
-
-
-def _object_kwargs(obj) -> dict:
-    return {"slug": obj.slug} if getattr(obj, "slug", "") else {"pk": obj.pk}
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    label: str
-    kind: str
-    url_names: tuple[str, ...]
-    kwargs: Callable[[Picks], dict] | None = None
-    query: str = ""
-
-
-# Several URL names where the app that serves the page may still choose its own: the first that
-# resolves wins; a page none of whose names resolves is skipped (not there yet).
-PAGE_SPECS = [
-    PageSpec("Accueil", PUBLIC, ("home",)),
-    PageSpec("Charte et signataires", PUBLIC, ("partners:charter",)),
-    PageSpec("Annuaire", PUBLIC, ("partners:list",)),
-    PageSpec("Annuaire, recherche « logement »", PUBLIC, ("partners:list",), query="q=logement"),
-    PageSpec("Fiche d'un partenaire", PUBLIC, ("partners:detail",), lambda p: _slug(p.partner())),
-    PageSpec("Actions", PUBLIC, ("partners:action_list", "actions:list")),
-    PageSpec(
-        "Une action",
-        PUBLIC,
-        ("partners:action_detail", "actions:detail"),
-        lambda p: _object_kwargs(p.action()),
-    ),
-    PageSpec("Plénières", PUBLIC, ("plenaries:list",)),
-    PageSpec("Une plénière", PUBLIC, ("plenaries:detail",), lambda p: _plenary_kwargs(p.plenary())),
-    PageSpec("Groupes de travail", PUBLIC, ("workgroups:list",)),
-    PageSpec("Un groupe de travail", PUBLIC, ("workgroups:detail",), lambda p: _slug(p.group())),
-    PageSpec("Flux des actions", PUBLIC, ("partners:action_feed", "actions:feed")),
-    PageSpec("Agenda des actions (iCal)", PUBLIC, ("partners:action_ical", "actions:ical")),
-    PageSpec("Agenda des plénières (iCal)", PUBLIC, ("plenaries:calendar", "plenaries:ical")),
-    PageSpec("Plan du site XML", PUBLIC, ("sitemap",)),
-    PageSpec("Mon espace", MEMBER, ("member_space",)),
-    PageSpec(
-        "Modifier la fiche du partenaire",
-        MEMBER,
-        ("partners:update",),
-        lambda p: _slug(p.partner()),
-    ),
-    PageSpec("Inviter un collègue", MEMBER, ("partners:invite",), lambda p: _slug(p.partner())),
-    PageSpec("Proposer une action", MEMBER, ("partners:action_create", "actions:create")),
-    PageSpec(
-        "Espace d'un groupe", MEMBER, ("workgroups:space",), lambda p: _slug(p.member_group())
-    ),
-]
+BASELINE = "référence"
 
 
 @dataclass
@@ -239,35 +97,6 @@ class Page:
     p95_ms: float = 0.0
     errors: int = 0
     requests: int = 0
-    notes: list[str] = field(default_factory=list)
-
-
-def resolve_pages(*, member) -> tuple[list[Page], list[tuple[str, str]]]:
-    """The pages to measure at this stage of the project, and those skipped with the reason."""
-    from django.urls import NoReverseMatch, reverse
-
-    picks = Picks(member)
-    pages, skipped = [], []
-    for spec in PAGE_SPECS:
-        try:
-            kwargs = spec.kwargs(picks) if spec.kwargs else {}
-        except Skip as reason:
-            skipped.append((spec.label, str(reason)))
-            continue
-        path = None
-        for name in spec.url_names:
-            try:
-                path = reverse(name, kwargs=kwargs or None)
-                break
-            except NoReverseMatch:
-                continue
-        if path is None:
-            skipped.append((spec.label, f"adresse {' / '.join(spec.url_names)} absente"))
-            continue
-        if spec.query:
-            path = f"{path}?{spec.query}"
-        pages.append(Page(spec.label, spec.kind, path))
-    return pages, skipped
 
 
 # --- wrk -------------------------------------------------------------------------------------
@@ -401,10 +230,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--reuse-db",
         action="store_true",
-        help=f"garder la base {BENCH_DB} d'une exécution précédente (--keep-db) si elle existe",
+        help="garder la base d'une exécution précédente (--keep-db) si elle existe",
     )
+    parser.add_argument("--keep-db", action="store_true", help="ne pas supprimer la base à la fin")
     parser.add_argument(
-        "--keep-db", action="store_true", help=f"ne pas supprimer la base {BENCH_DB} à la fin"
+        "--database", default=BENCH_DB, help=f"base PostgreSQL du banc ({BENCH_DB})"
     )
     parser.add_argument(
         "--port", type=int, help="port de gunicorn (le premier libre de 8090 à 8099)"
@@ -442,17 +272,17 @@ class Benchmark:
         self.redis = redis
         self.var_dir.mkdir(parents=True, exist_ok=True)
         self.env = production_env(
-            database=database_url(BENCH_DB),
+            database=database_url(options.database),
             redis_url=redis.url,
             var_dir=self.var_dir,
             settings="tests.perf.settings",
         )
-        reuse = options.reuse_db and database_exists(BENCH_DB)
+        reuse = options.reuse_db and database_exists(options.database)
         if not reuse:
-            self.step(f"Base PostgreSQL {BENCH_DB} neuve")
-            create_database(BENCH_DB)
+            self.step(f"Base PostgreSQL {options.database} neuve")
+            create_database(options.database)
         if not options.keep_db:
-            self.stack.callback(drop_database, BENCH_DB)
+            self.stack.callback(drop_database, options.database)
         use_env(self.env)
         self.step("Migrations")
         manage("migrate", "--noinput", env=self.env, quiet=True)
@@ -460,15 +290,21 @@ class Benchmark:
         manage("collectstatic", "--noinput", "--clear", env=self.env, quiet=True)
         if not reuse:
             manage("import_charter", env=self.env)
-            self.step("Grand réseau (fill_large_network)")
-            manage(
-                "fill_large_network",
-                f"--partners={options.partners}",
-                f"--actions={options.actions}",
-                f"--groups={options.groups}",
+            self.step("Grand réseau (tests/perf/large_network.py)")
+            build_large_network(
+                partners=options.partners,
+                actions=options.actions,
+                groups=options.groups,
                 env=self.env,
             )
-        self.dataset = self.count_dataset()
+        # The portal's modules read Django's settings when they are imported: only now that
+        # use_env() has set Django up for this run.
+        from tests.perf.large_network import BENCH_PASSWORD
+        from tests.perf.pages import bench_member, dataset_counts, resolve_pages
+        from utopia.cache import bump_version
+
+        self.bump_version = bump_version
+        self.dataset = dataset_counts()
         redis.flush()
 
         port = options.port or free_port()
@@ -484,16 +320,10 @@ class Benchmark:
         server.start()
         self.server = server
 
-        from django.contrib.auth import get_user_model
-
-        from utopia.bench_data import BENCH_MEMBER_EMAIL, BENCH_PASSWORD
-
-        member = get_user_model().objects.get(email=BENCH_MEMBER_EMAIL)
-        pages, skipped = resolve_pages(member=member)
-        for label, reason in skipped:
-            self.step(f"Page sautée : {label} ({reason})")
+        member = bench_member()
+        pages = [Page(page.label, page.kind, page.path) for page in resolve_pages(member)]
         member_client = Client(port)
-        member_client.login(BENCH_MEMBER_EMAIL, BENCH_PASSWORD)
+        member_client.login(member.email, BENCH_PASSWORD)
         self.cookie = f"sessionid={member_client.cookies['sessionid']}"
         member_client.close()
         baseline = Page("Santé (/sante/, référence)", BASELINE, "/sante/")
@@ -512,35 +342,12 @@ class Benchmark:
         baseline_again = Page(baseline.label, BASELINE, "/sante/")
         self.measure(baseline_again)
         memory = self.measure_memory(pages)
-        return self.report(baseline, baseline_again, pages, skipped, memory)
-
-    def count_dataset(self) -> dict[str, int]:
-        from django.contrib.auth import get_user_model
-
-        from partners.models import Membership, Partner
-        from utopia.bench_data import model
-
-        counts = {
-            "partenaires": Partner.objects.count(),
-            "comptes": get_user_model().objects.count(),
-            "rattachements": Membership.objects.count(),
-        }
-        for label, name in (
-            ("partners.Action", "actions"),
-            ("plenaries.Plenary", "plénières"),
-            ("workgroups.WorkingGroup", "groupes de travail"),
-            ("workgroups.Meeting", "réunions de groupe"),
-        ):
-            model_class = model(label)
-            if model_class is not None:
-                counts[name] = model_class.objects.count()
-        return counts
+        return self.report(baseline, baseline_again, pages, memory)
 
     def check_pages(self, pages: list[Page]) -> None:
         """Each page answers 200 as it should; its query count and latency on a cache miss, and
         its query count when served again."""
-        from utopia.cache import bump_version
-
+        bump_version = self.bump_version
         for page in pages:
             client = Client(self.server.port)
             if page.kind == MEMBER:
@@ -563,15 +370,12 @@ class Benchmark:
             page.queries, page.uncached_ms = self.uncached(client, page.path)
             client.close()
 
-    @staticmethod
-    def uncached(client, path: str, samples: int = 5) -> tuple[int | None, float]:
+    def uncached(self, client, path: str, samples: int = 5) -> tuple[int | None, float]:
         """What a first view costs: the most queries and the median latency of a few requests,
         each after a write that invalidates the caches."""
-        from utopia.cache import bump_version
-
         counts, times = [], []
         for _ in range(samples):
-            bump_version()
+            self.bump_version()
             started = time.perf_counter()
             response = client.get(path)
             times.append((time.perf_counter() - started) * 1000)
@@ -640,7 +444,7 @@ class Benchmark:
             "same_workers": before_pids == after_pids,
         }
 
-    def report(self, baseline, baseline_again, pages, skipped, memory) -> int:
+    def report(self, baseline, baseline_again, pages, memory) -> int:
         targets = self.targets
         reference = max(baseline.rps, baseline_again.rps)
         verdicts: list[Verdict] = []
@@ -740,13 +544,6 @@ class Benchmark:
             *memory_lines,
             "",
         ]
-        if skipped:
-            lines += [
-                "Pages pas encore mesurées : "
-                + "; ".join(f"{label} ({reason})" for label, reason in skipped)
-                + ".",
-                "",
-            ]
         lines += [
             f"Objectifs : {len(verdicts) - len(missed)} atteints sur {len(verdicts)}."
             + (

@@ -26,6 +26,8 @@ from django.apps import apps
 from django.db import connections
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# Who sees a page: anyone, or the member of the large network whose session the run holds.
+PUBLIC, MEMBER = "public", "membre"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 5
 PORTS = range(8090, 8100)
@@ -262,16 +264,22 @@ def use_env(env: dict) -> None:
 
 def manage(*args: str, env: dict, quiet: bool = False) -> None:
     """A management command in its own process, as an operator would run it."""
+    run_python("manage.py", *args, env=env, quiet=quiet)
+
+
+def build_large_network(*, partners: int, actions: int, groups: int, env: dict, quiet=False):
+    """The large network (large_network.py) in its own process, with the run's settings."""
+    sizes = [f"--partners={partners}", f"--actions={actions}", f"--groups={groups}"]
+    run_python("-m", "tests.perf.large_network", *sizes, env=env, quiet=quiet)
+
+
+def run_python(*args: str, env: dict, quiet: bool) -> None:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=quiet,
-        text=True,
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=quiet, text=True
     )
     if result.returncode != 0:
         detail = (result.stdout or "") + (result.stderr or "") if quiet else ""
-        raise BenchError(f"manage.py {' '.join(args)} a échoué. {detail.strip()}")
+        raise BenchError(f"python {' '.join(args)} a échoué. {detail.strip()}")
 
 
 class Server:

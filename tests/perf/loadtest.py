@@ -43,6 +43,7 @@ from tests.perf.harness import (
     Client,
     Redis,
     Server,
+    build_large_network,
     create_database,
     database_url,
     drop_database,
@@ -89,21 +90,6 @@ class Tally:
     @property
     def requests(self) -> int:
         return sum(self.statuses.values())
-
-
-def public_paths() -> list[str]:
-    """A spread of public pages, from the pages that exist at this stage of the project."""
-    from django.urls import NoReverseMatch, reverse
-
-    from partners.models import Partner
-
-    paths = ["/", "/charte/", "/partenaires/", "/partenaires/?q=logement", "/plan-du-site/"]
-    for name in ("partners:action_list", "plenaries:list", "workgroups:list"):
-        with contextlib.suppress(NoReverseMatch):
-            paths.append(reverse(name))
-    slugs = list(Partner.objects.filter(is_active=True).values_list("slug", flat=True)[:200])
-    paths += [f"/partenaires/{slug}/" for slug in slugs[:50]]
-    return paths
 
 
 class Database:
@@ -227,11 +213,11 @@ def run_clients(
     password: str,
     duration: float,
     label: str,
+    paths: list[str] = (),
     during=None,
 ) -> Tally:
     tally = Tally()
     stop = threading.Event()
-    paths = public_paths() if readers else []
     threads = [
         threading.Thread(target=reader_loop, args=(port, paths, tally, stop, index), daemon=True)
         for index in range(readers)
@@ -307,6 +293,9 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, help="workers gunicorn (2 × cœurs + 1)")
     parser.add_argument("--threads", type=int, default=4, help="fils par worker (4)")
     parser.add_argument(
+        "--database", default=LOAD_DB, help=f"base PostgreSQL de la charge ({LOAD_DB})"
+    )
+    parser.add_argument(
         "--skip-fault", action="store_true", help="ne pas redémarrer PostgreSQL (machine partagée)"
     )
     options = parser.parse_args(argv)
@@ -329,11 +318,10 @@ class LoadTest:
         manage("migrate", "--noinput", env=env, quiet=True)
         manage("collectstatic", "--noinput", "--clear", env=env, quiet=True)
         manage("import_charter", env=env, quiet=True)
-        manage(
-            "fill_large_network",
-            f"--partners={options.partners}",
-            f"--actions={options.actions}",
-            f"--groups={options.groups}",
+        build_large_network(
+            partners=options.partners,
+            actions=options.actions,
+            groups=options.groups,
             env=env,
             quiet=True,
         )
@@ -358,17 +346,23 @@ class LoadTest:
         self.stack.callback(redis.stop)
         redis.start()
         env = production_env(
-            database=database_url(LOAD_DB), redis_url=redis.url, var_dir=self.var_dir / "pg"
+            database=database_url(options.database),
+            redis_url=redis.url,
+            var_dir=self.var_dir / "pg",
         )
-        say(f"Base PostgreSQL {LOAD_DB} neuve, remplie")
-        create_database(LOAD_DB)
-        self.stack.callback(drop_database, LOAD_DB)
+        say(f"Base PostgreSQL {options.database} neuve, remplie")
+        create_database(options.database)
+        self.stack.callback(drop_database, options.database)
         use_env(env)
-        from utopia.bench_data import BENCH_PASSWORD
+        # The portal's modules read Django's settings when they are imported: only now that
+        # use_env() has set Django up for this run.
+        from tests.perf.large_network import BENCH_PASSWORD
+        from tests.perf.pages import public_paths
 
         self.prepare(env)
+        self.paths = public_paths()
         server = self.start_server(env, "postgresql")
-        self.database = Database(postgres=database_url(LOAD_DB))
+        self.database = Database(postgres=database_url(options.database))
         accounts = self.database.writers(options.writers)
         readers = options.clients - options.writers
 
@@ -379,6 +373,7 @@ class LoadTest:
         tally = run_clients(
             port=server.port,
             readers=readers,
+            paths=self.paths,
             writer_accounts=accounts,
             password=BENCH_PASSWORD,
             duration=options.duration,
@@ -440,6 +435,7 @@ class LoadTest:
         tally = run_clients(
             port=server.port,
             readers=readers,
+            paths=self.paths,
             writer_accounts=accounts,
             password=password,
             duration=options.fault_duration,
