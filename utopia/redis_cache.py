@@ -1,9 +1,9 @@
 """Django's Redis cache backend, with one redis-py client per connection pool.
 
 Django builds a new `redis.Redis` client for every cache operation; each one fills a table of
-some 170 response callbacks, which cost a member's page about a tenth of its time in the
-benchmark (three cache reads per page). A client holds no connection of its own (the pool does)
-and is safe to share between threads, so one per pool is kept.
+some 170 response callbacks, which cost a member's page about a tenth of its time under load
+(three cache reads per page). A client holds no connection of its own (the pool does) and is
+safe to share between threads, so one per pool is kept.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
