@@ -110,6 +110,7 @@ class Network:
 
     @property
     def password(self):
+        """The one hash, for the factories' `password`: stored as it is, not hashed again."""
         return factory.Transformer.Force(self.password_hash)
 
 
@@ -192,6 +193,7 @@ def derive_group(group):
 def add_partners(network: Network) -> str:
     rng, sizes = network.rng, network.sizes
     neighbourhoods = save(NeighbourhoodFactory.build_batch(10))
+    # The fields of action come with the partners' migrations; made here if they ever stop to.
     network.fields_of_action = list(FieldOfAction.objects.order_by("pk")) or save(
         FieldOfActionFactory.build_batch(8)
     )
