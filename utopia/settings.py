@@ -164,6 +164,10 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "utopia.redis_cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # A Redis that is stopped, restarting or hung is a cache miss, never an error
+        # (utopia/redis_cache.py): a process that finds it unreachable leaves it alone for
+        # skip_seconds, and logs a warning at most once per warn_seconds.
+        "OPTIONS": {"skip_seconds": 5, "warn_seconds": 60},
     }
 
 # Anonymous visitors' pages are cached whole (utopia/cache.py). The cache must be shared by
@@ -219,7 +223,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = False
 if os.environ.get("REDIS_URL"):
     # Read from Redis, written through to the database: a member's page no longer waits for a
-    # session query, and a Redis restart logs nobody out.
+    # session query, and a Redis that restarts or is away logs nobody out (the database is read
+    # instead).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 UTOPIA_SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
 # However active, a session ends this long after the login (utopia.sessions): a stolen session
