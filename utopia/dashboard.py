@@ -19,6 +19,7 @@ from partners.models import Action, Partner
 from plenaries.cadence import cadence_warnings
 from plenaries.models import Plenary, Registration
 from utopia.models import NeedReport
+from utopia.redis_cache import unreachable_since
 from workgroups.models import ExpertiseRequest, Meeting, PilotTerm, WorkingGroup
 
 # Beyond this many groups in one line of work, the dashboard points to the full list.
@@ -30,7 +31,20 @@ MEETING_SILENCE = datetime.timedelta(days=183)
 class Line:
     key: str
     text: str
-    url: str
+    url: str  # empty for a line that the CCAS cannot handle in the back-office
+
+
+def _cache_unreachable() -> list[Line]:
+    # What this process found while serving this very page (its session is read from the cache):
+    # the other processes find the same, each on its own.
+    since = unreachable_since()
+    if since is None:
+        return []
+    text = _(
+        "Le cache Redis ne répond pas depuis le %(since)s : le portail fonctionne sans lui, plus "
+        "lentement, et ne perd rien. Faites vérifier le service Redis du serveur."
+    ) % {"since": date_format(timezone.localtime(since), "j F Y à H:i")}
+    return [Line("cache_unreachable", text, "")]
 
 
 def _actions_to_moderate() -> list[Line]:
@@ -178,6 +192,7 @@ def lines(*, today: datetime.date | None = None) -> list[Line]:
     now = timezone.now()
     today = today or timezone.localdate()
     return [
+        *_cache_unreachable(),
         *_actions_to_moderate(),
         *_need_reports_to_triage(),
         *_next_plenary(today),
