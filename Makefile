@@ -21,7 +21,7 @@ help:
 	@echo "make test   run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  performance benchmark (PostgreSQL, gunicorn, production settings)"
-	@echo "make loadtest  load and fault test (PostgreSQL restarted, SQLite writers)"
+	@echo "make loadtest  load and fault test (PostgreSQL and Redis restarted, Redis stopped, SQLite writers)"
 
 python:
 	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \

@@ -139,9 +139,11 @@ def database_url(name: str) -> str:
 
 class Redis:
     """The shared cache of the run: the machine's Redis (a database of its own, flushed), or
-    a private redis-server on a free port when none answers."""
+    a private redis-server on a free port when none answers or when the run stops and starts it
+    again (`private`: the machine's Redis serves others and is never stopped)."""
 
-    def __init__(self):
+    def __init__(self, *, private: bool = False):
+        self.private = private
         self.process = None
         self.directory = None
         self.port = REDIS_PORT
@@ -151,46 +153,67 @@ class Redis:
         return f"redis://{REDIS_HOST}:{self.port}/{REDIS_DB}"
 
     def start(self) -> "Redis":
-        if not self._answers(REDIS_PORT):
-            server = shutil.which("redis-server")
-            if not server:
-                raise BenchError(
-                    "Redis ne répond pas sur 127.0.0.1:6379 et redis-server n'est pas installé "
-                    "(apt-get install redis-server)."
-                )
+        if self.private or not self._answers(REDIS_PORT):
             self.port = free_port(range(16379, 16400))
             self.directory = tempfile.mkdtemp(prefix="utopia-redis-")
-            self.process = subprocess.Popen(
-                [
-                    server,
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    REDIS_HOST,
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    self.directory,
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            deadline = time.monotonic() + 10
-            while not self._answers(self.port):
-                if time.monotonic() > deadline:
-                    raise BenchError("Le serveur Redis de ce banc n'a pas démarré.")
-                time.sleep(0.1)
+            self._spawn()
             say(f"Redis privé démarré sur 127.0.0.1:{self.port}.")
         self.flush()
         return self
+
+    def _spawn(self) -> None:
+        server = shutil.which("redis-server")
+        if not server:
+            why = (
+                "Ce test arrête et redémarre un Redis à lui"
+                if self.private
+                else "Redis ne répond pas sur 127.0.0.1:6379"
+            )
+            raise BenchError(
+                f"{why} et redis-server n'est pas installé (apt-get install redis-server)."
+            )
+        # Nothing kept on disk: a restarted Redis comes back empty, as after a reboot.
+        self.process = subprocess.Popen(
+            [
+                server,
+                "--port",
+                str(self.port),
+                "--bind",
+                REDIS_HOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.directory,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while not self._answers(self.port):
+            if time.monotonic() > deadline:
+                raise BenchError("Le serveur Redis de ce banc n'a pas démarré.")
+            time.sleep(0.1)
+
+    def resume(self) -> None:
+        self._spawn()
+
+    def keys(self) -> int:
+        return redis.Redis(host=REDIS_HOST, port=self.port, db=REDIS_DB).dbsize()
 
     def flush(self) -> None:
         redis.Redis(host=REDIS_HOST, port=self.port, db=REDIS_DB).flushdb()
 
     def stop(self) -> None:
+        self.halt()
+        if self.directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+    def halt(self) -> None:
+        """Stop the private server, keeping its port for resume(): the portal's REDIS_URL."""
         if self.process is not None:
             self.process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -198,9 +221,6 @@ class Redis:
             if self.process.poll() is None:
                 self.process.kill()
             self.process = None
-        if self.directory:
-            shutil.rmtree(self.directory, ignore_errors=True)
-            self.directory = None
 
     @staticmethod
     def _answers(port: int) -> bool:

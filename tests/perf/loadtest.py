@@ -1,6 +1,6 @@
 """Load and fault test of the portal: `make loadtest` (python -m tests.perf.loadtest).
 
-Loopback only, bounded in time (about four minutes with the defaults). Three phases:
+Loopback only, bounded in time (about six minutes with the defaults). Five phases:
 
 1. Load, on PostgreSQL: 50 concurrent clients for 60 s against gunicorn with production
    settings. Most read public pages; some are logged-in members who write (each write is an
@@ -11,16 +11,24 @@ Loopback only, bounded in time (about four minutes with the defaults). Three pha
    restarting gunicorn (CONN_HEALTH_CHECKS drops the dead connections), requests that arrive while
    it is away get 503 with Retry-After (never another 5xx), and every acknowledged
    write is still there.
-3. SQLite, the default of `make run`: 8 members write concurrently. Target: never "database is
+3. Redis restarted, on PostgreSQL: the same mix while the run's own Redis is stopped for a few
+   seconds and started again, empty. 4. Without Redis: the same mix while it stays stopped.
+   Target for both (utopia/redis_cache.py): no 5xx and no failed connection, every acknowledged
+   write stored, no member logged out (sent to the login page), no exception in gunicorn's log,
+   the cache used again after the restart, and the outage logged at most once per worker and
+   minute.
+5. SQLite, the default of `make run`: 8 members write concurrently. Target: never "database is
    locked" (WAL and IMMEDIATE transactions, see utopia/settings.py), no 5xx, every acknowledged
    write stored.
 
-It restarts the machine's PostgreSQL: run it on a development machine, not beside other work
-that uses that server. The exit status is 1 when a target is missed.
+It restarts the machine's PostgreSQL (--skip-fault leaves it alone): run it on a development
+machine, not beside other work that uses that server. Redis is a redis-server of the run's own,
+never the machine's. The exit status is 1 when a target is missed.
 """
 
 import argparse
 import contextlib
+import math
 import os
 import random
 import re
@@ -61,6 +69,17 @@ LOAD_DB = "utopia_loadtest"
 WRITE_DOMAIN = "charge.utopia.test"
 # Pages that always query the database, even for an anonymous visitor with a warm cache.
 UNCACHED_PROBE = "/partenaires/?q=sonde-{n}"
+LOGIN_PATH = "/compte/connexion/"
+# Every writer comes from 127.0.0.1: the invitation limit per client (EMAIL_LIMIT_PER_CLIENT,
+# 10 an hour) would stop them all after ten writes in the whole run. This test counts writes
+# under load; the limit itself is tested in tests/partners.
+WRITE_LIMITS = {"EMAIL_LIMIT_PER_CLIENT": 1_000_000}
+# How long the Redis restart phase leaves Redis stopped, as a service restart or a short
+# maintenance would.
+REDIS_RESTART_SECONDS = 3
+# What utopia/redis_cache.py logs when Redis does not answer, and Django for an exception.
+REDIS_WARNING = "ne répond pas"
+TRACEBACK = "Traceback (most recent call last)"
 
 
 @dataclass
@@ -71,6 +90,8 @@ class Tally:
     errors: Counter = field(default_factory=Counter)
     acknowledged: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
+    # Members sent to the login page although they had logged in: their session was lost.
+    logouts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, path: str, status: int) -> None:
@@ -82,6 +103,10 @@ class Tally:
     def error(self, path: str, error: Exception) -> None:
         with self.lock:
             self.errors[f"{type(error).__name__} ({path.split('?')[0]})"] += 1
+
+    def logged_out(self) -> None:
+        with self.lock:
+            self.logouts += 1
 
     def acknowledge(self, email: str) -> None:
         with self.lock:
@@ -170,7 +195,9 @@ def writer_loop(
     """A member who invites colleagues, one new address per write, and reads "Mon espace".
 
     Members arrive logged in (run_clients logs them in before the clock starts): a login is a
-    deliberately slow password hash, not the weekly work this test loads the site with."""
+    deliberately slow password hash, not the weekly work this test loads the site with. A
+    member whose session cookie stops working (sent to the login page) counts as logged out,
+    and logs in again."""
     invite = f"/partenaires/{slug}/inviter/"
     number = 0
     logged_in = True
@@ -182,6 +209,10 @@ def writer_loop(
                 logged_in = True
             page = client.get(invite)
             tally.record(invite, page.status)
+            if sent_to_login(page):
+                tally.logged_out()
+                logged_in = False
+                continue
             token = CSRF_FIELD.search(page.text)
             if page.status != 200 or token is None:
                 time.sleep(0.1)
@@ -193,16 +224,27 @@ def writer_loop(
                 {"email": address, "role": "member", "csrfmiddlewaretoken": token.group(1)},
             )
             tally.record(invite, answer.status)
+            if sent_to_login(answer):
+                tally.logged_out()
+                logged_in = False
+                continue
             if answer.status == 302:
                 tally.acknowledge(address)
             space = client.get("/mon-espace/")
             tally.record("/mon-espace/", space.status)
+            if sent_to_login(space):
+                tally.logged_out()
+                logged_in = False
         except Exception as error:
             tally.error(invite, error)
             client.close()
             logged_in = False
             time.sleep(0.1)
     client.close()
+
+
+def sent_to_login(response) -> bool:
+    return response.status == 302 and LOGIN_PATH in response.location
 
 
 def run_clients(
@@ -269,7 +311,8 @@ def describe(tally: Tally, duration: float) -> str:
     errors = ", ".join(f"{name}: {n}" for name, n in tally.errors.most_common(5)) or "aucune"
     return (
         f"{tally.requests} requêtes en {duration:g} s ({tally.requests / duration:.0f}/s) ; "
-        f"statuts {statuses} ; erreurs de connexion : {errors}"
+        f"statuts {statuses} ; erreurs de connexion : {errors} ; "
+        f"membres déconnectés : {tally.logouts}"
     )
 
 
@@ -297,6 +340,11 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--skip-fault", action="store_true", help="ne pas redémarrer PostgreSQL (machine partagée)"
+    )
+    parser.add_argument(
+        "--skip-redis",
+        action="store_true",
+        help="sauter les phases où Redis redémarre puis reste arrêté (un Redis à ce test)",
     )
     options = parser.parse_args(argv)
     if options.workers is None:
@@ -342,13 +390,16 @@ class LoadTest:
     def run(self) -> int:
         options = self.options
         require_postgres()
-        redis = Redis()
+        # A Redis of this run's own: the Redis phases stop it, and the machine's serves others.
+        redis = Redis(private=True)
         self.stack.callback(redis.stop)
         redis.start()
+        self.redis = redis
         env = production_env(
             database=database_url(options.database),
             redis_url=redis.url,
             var_dir=self.var_dir / "pg",
+            **WRITE_LIMITS,
         )
         say(f"Base PostgreSQL {options.database} neuve, remplie")
         create_database(options.database)
@@ -397,6 +448,11 @@ class LoadTest:
             say("Phase de panne sautée (--skip-fault).")
         else:
             self.fault_phase(server, accounts, readers, BENCH_PASSWORD)
+        if options.skip_redis:
+            say("Phases Redis sautées (--skip-redis).")
+        else:
+            self.redis_restart_phase(server, accounts, readers, BENCH_PASSWORD)
+            self.redis_stopped_phase(server, accounts, readers, BENCH_PASSWORD)
         server.stop()
 
         self.sqlite_phase(BENCH_PASSWORD)
@@ -465,11 +521,98 @@ class LoadTest:
         still_up = Client(server.port).get("/sante/").status == 200
         self.verdicts.check(still_up, "panne : gunicorn n'a pas été redémarré et répond")
 
+    def redis_restart_phase(self, server: Server, accounts, readers: int, password: str) -> None:
+        options = self.options
+
+        def restart_redis(started: float) -> None:
+            time.sleep(max(0.0, options.fault_duration / 3))
+            say(f"Redis arrêté pour {REDIS_RESTART_SECONDS} s, puis redémarré (vide)…")
+            self.redis.halt()
+            time.sleep(REDIS_RESTART_SECONDS)
+            self.redis.resume()
+
+        say(
+            f"Redis redémarré : mêmes clients, {options.fault_duration:g} s, Redis redémarré au tiers"
+        )
+        log_before = server.log_text()
+        self.redis_phases_began = (time.monotonic(), len(log_before))
+        tally = run_clients(
+            port=server.port,
+            readers=readers,
+            paths=self.paths,
+            writer_accounts=accounts,
+            password=password,
+            duration=options.fault_duration,
+            label="redis-redemarre",
+            during=restart_redis,
+        )
+        say(describe(tally, options.fault_duration))
+        self.check_without_redis("Redis redémarré", tally, server, log_before)
+        keys = self.redis.keys()
+        self.verdicts.check(
+            keys > 0,
+            f"Redis redémarré : le cache sert de nouveau, sans redémarrer gunicorn "
+            f"({keys} clés dans Redis à la fin)",
+        )
+
+    def redis_stopped_phase(self, server: Server, accounts, readers: int, password: str) -> None:
+        options = self.options
+        say(f"Sans Redis : mêmes clients, {options.fault_duration:g} s, Redis arrêté")
+        log_before = server.log_text()
+        self.redis.halt()
+        try:
+            tally = run_clients(
+                port=server.port,
+                readers=readers,
+                paths=self.paths,
+                writer_accounts=accounts,
+                password=password,
+                duration=options.fault_duration,
+                label="sans-redis",
+            )
+        finally:
+            self.redis.resume()
+        say(describe(tally, options.fault_duration))
+        self.check_without_redis("sans Redis", tally, server, log_before)
+        # Both Redis phases: at most one warning per worker and minute (utopia/redis_cache.py),
+        # never one per request, and at least one.
+        began, log_offset = self.redis_phases_began
+        warnings = server.log_text()[log_offset:].count(REDIS_WARNING)
+        allowed = options.workers * (math.floor((time.monotonic() - began) / 60) + 1)
+        self.verdicts.check(
+            0 < warnings <= allowed,
+            f"phases Redis : {warnings} avertissements « Redis ne répond pas » au journal "
+            f"(au moins 1, au plus un par worker et par minute : {allowed})",
+        )
+
+    def check_without_redis(self, phase: str, tally: Tally, server: Server, log_before: str):
+        """The same verdicts for both Redis phases: Redis away slows the portal, nothing more."""
+        self.verdicts.check(
+            not tally.server_errors and not tally.errors,
+            f"{phase} : aucune erreur 5xx ni connexion perdue "
+            f"({len(tally.server_errors)} 5xx, {sum(tally.errors.values())} erreurs"
+            + (f" ; ex. {tally.server_errors[:3]}" if tally.server_errors else "")
+            + ")",
+        )
+        kept = self.database.stored(tally.acknowledged)
+        self.verdicts.check(
+            len(tally.acknowledged) > 0 and kept == len(tally.acknowledged),
+            f"{phase} : écritures acquittées présentes en base : {kept} / {len(tally.acknowledged)}",
+        )
+        self.verdicts.check(
+            tally.logouts == 0,
+            f"{phase} : aucun membre déconnecté ({tally.logouts} renvoyés vers la connexion)",
+        )
+        tracebacks = server.log_text()[len(log_before) :].count(TRACEBACK)
+        self.verdicts.check(
+            tracebacks == 0, f"{phase} : aucune exception au journal de gunicorn ({tracebacks})"
+        )
+
     def sqlite_phase(self, password: str) -> None:
         options = self.options
         directory = self.var_dir / "sqlite"
         directory.mkdir()
-        env = production_env(database="", redis_url=None, var_dir=directory)
+        env = production_env(database="", redis_url=None, var_dir=directory, **WRITE_LIMITS)
         env.pop("DATABASE_URL")
         say(
             f"SQLite : {options.sqlite_writers} membres écrivent en même temps, "
