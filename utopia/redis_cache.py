@@ -14,8 +14,11 @@ restarting or hung must cost the portal its speed, never a page:
 - the outage is logged at WARNING at most once per `warn_seconds` in each process, and shown on
   the staff dashboard (utopia/dashboard.py, `unreachable_since()`);
 - a write that did not reach Redis (a logout's session delete, the page cache's version bump)
-  leaves a stale entry there if Redis kept its data (hung, or restarted from its dump file):
-  the first contact after such an outage empties the cache before anything is read from it.
+  leaves a stale entry there if Redis kept its data (hung, or restarted from its dump file): a
+  process that missed a write empties the cache at its first contact after the outage, before
+  it reads anything (the whole Redis database of REDIS_URL, which is the portal's alone, as
+  Django's cache.clear() does; other processes may read a stale entry until then, a few
+  seconds).
 
 A cache object is made per thread (Django's `caches`), so what a process knows about a Redis
 server is kept per process, in `_servers_state`, shared by its threads.
