@@ -9,8 +9,13 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.models import update_last_login
         from django.contrib.auth.signals import user_logged_in
+        from simple_history.signals import pre_create_historical_record
 
+        from partners.history import record_change_reason
         from partners.receivers import record_last_login
 
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(record_last_login, dispatch_uid="partners_record_last_login")
+        pre_create_historical_record.connect(
+            record_change_reason, dispatch_uid="partners_record_change_reason"
+        )

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from partners.history import CommandWithoutUser
 from partners.services import signature_names_hide_expired
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Masque le nom public des signataires dont le mandat a pris fin depuis plus de "
         "SIGNATORY_NAME_RETENTION_DAYS jours (RGPD). À lancer chaque jour par cron."

@@ -1,12 +1,12 @@
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
 
 from partners.data import charter_2009
+from partners.history import CommandWithoutUser
 from partners.models import Charter, Partner, Signature
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = "Charge la charte UTOPIA du 26 mai 2009 et ses signataires (sans doublon, sans écraser les corrections faites dans l'administration)."
 
     @transaction.atomic

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from partners.history import CommandWithoutUser
 from partners.services import access_requests_purge
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Supprime les demandes d'accès traitées depuis plus de ACCESS_REQUEST_RETENTION_DAYS "
         "jours, avec leur historique (RGPD). À lancer chaque jour par cron."

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from partners.history import CommandWithoutUser
 from partners.services import partner_confirmation_requests_send
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Demande par courriel aux membres de chaque partenaire de confirmer ou mettre à jour "
         "sa fiche, une fois par an (fiche non confirmée depuis onze mois). À lancer chaque "

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from partners.history import CommandWithoutUser
 from plenaries.services import cadence_alert
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Envoie au CCAS les alertes sur le rythme des plénières (pas de plénière prévue ce "
         "semestre, compte rendu non publié 30 jours après). À lancer par cron, par exemple "

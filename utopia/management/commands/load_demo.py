@@ -1,13 +1,14 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from partners.history import CommandWithoutUser
 from utopia.sections import APPS
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Charge le contenu de démonstration (comptes de démonstration, fiches, actions, "
         "plénières, groupes). Refusé hors développement (DEBUG=1). Sans doublon si relancé."

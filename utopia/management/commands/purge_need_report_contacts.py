@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from partners.history import CommandWithoutUser
 from utopia.needs import need_report_contacts_purge
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Efface les coordonnées laissées dans les signalements de besoins traités (ou reçus, "
         "s'ils n'ont pas été traités) depuis plus de NEED_REPORT_CONTACT_RETENTION_DAYS jours "

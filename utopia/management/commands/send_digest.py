@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from partners.history import CommandWithoutUser
 from utopia.digest import digest_send
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Envoie la lettre mensuelle du réseau (nouvelles actions, fil du réseau, prochaines "
         "plénières) aux membres qui la reçoivent, pour la période depuis la précédente. "

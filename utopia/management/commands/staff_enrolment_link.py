@@ -1,13 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from partners.history import CommandWithoutUser
 from utopia import two_factor
 from utopia.models import StaffEnrolment
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Affiche un lien de configuration de la double authentification (à usage unique) pour "
         "le compte d'agent donné : pour le premier administrateur, que personne ne peut encore "
