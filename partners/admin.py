@@ -244,7 +244,7 @@ class InvitationAdmin(AuditedAdmin):
         # A new invitation made here is emailed like one made in "Mon espace".
         try:
             invitation = services.invitation_create(
-                partner=obj.partner, email=obj.email, role=obj.role, invited_by=request.user
+                partner=obj.partner, email=obj.email, role=obj.role, by=request.user
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.emails import normalize_email
+from partners.history import authored
 from partners.mail import (
     absolute_url,
     partner_member_emails,
@@ -45,17 +46,18 @@ def partner_page_update(*, partner: Partner, by, fields_of_action=None) -> Partn
     """
     partner.last_confirmed_at = timezone.now()
     partner.full_clean()
-    partner.save()
+    authored(partner, by=by).save()
     if fields_of_action is not None:
         partner.fields_of_action.set(fields_of_action)
     return partner
 
 
 @transaction.atomic
-def partner_confirm(*, partner: Partner, by=None) -> Partner:
-    """The partner's page is still accurate."""
+def partner_confirm(*, partner: Partner, by) -> Partner:
+    """The partner's page is still accurate. `by` is None when a member confirms from the
+    emailed link without logging in."""
     partner.last_confirmed_at = timezone.now()
-    partner.save(update_fields=["last_confirmed_at", "updated_at"])
+    authored(partner, by=by).save(update_fields=["last_confirmed_at", "updated_at"])
     return partner
 
 
@@ -176,7 +178,7 @@ def invitation_account(*, invitation: Invitation) -> "User | None":
 
 @transaction.atomic
 def invitation_create(
-    *, partner: Partner, email: str, invited_by, role: str = Membership.Role.MEMBER
+    *, partner: Partner, email: str, by, role: str = Membership.Role.MEMBER
 ) -> Invitation:
     """Invite an email address to join a partner and email the link."""
     email = normalize_email(email)
@@ -199,12 +201,12 @@ def invitation_create(
             {"email": _("Cette personne est déjà membre de %(partner)s.") % {"partner": partner}}
         )
     # A new invitation replaces any earlier one for the same address.
-    Invitation.objects.pending().filter(partner=partner, email=email).update(
-        revoked_at=timezone.now()
-    )
-    invitation = Invitation(partner=partner, email=email, role=role, invited_by=invited_by)
+    for earlier in Invitation.objects.pending().filter(partner=partner, email=email):
+        earlier.revoked_at = timezone.now()
+        authored(earlier, by=by).save(update_fields=["revoked_at"])
+    invitation = Invitation(partner=partner, email=email, role=role, invited_by=by)
     invitation.full_clean()
-    invitation.save()
+    authored(invitation, by=by).save()
     link = absolute_url(
         reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
     )
@@ -236,6 +238,7 @@ def invitation_accept_with_new_account(
     followed the emailed link) and make it a member. Works once.
 
     Never touches an existing account: its owner accepts by logging in (invitation_accept).
+    The history names the new account as the author of what it did: nobody was logged in.
     """
     invitation = _lock_pending(invitation)
     if invitation_account(invitation=invitation) is not None:
@@ -250,10 +253,12 @@ def invitation_accept_with_new_account(
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
     user.set_password(password)
     user.full_clean()
-    user.save()
-    Membership.objects.create(user=user, partner=invitation.partner, role=invitation.role)
+    authored(user, by=user).save()
+    authored(
+        Membership(user=user, partner=invitation.partner, role=invitation.role), by=user
+    ).save()
     invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    authored(invitation, by=user).save(update_fields=["accepted_at"])
     return user
 
 
@@ -270,11 +275,12 @@ def invitation_accept(*, invitation: Invitation, by) -> Membership:
         )
     if not account.is_active:
         raise ValidationError(_("Ce compte a été fermé."), code="account_closed")
-    membership, _created = Membership.objects.get_or_create(
-        user=account, partner=invitation.partner, defaults={"role": invitation.role}
-    )
+    membership = Membership.objects.filter(user=account, partner=invitation.partner).first()
+    if membership is None:
+        membership = Membership(user=account, partner=invitation.partner, role=invitation.role)
+        authored(membership, by=by).save()
     invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    authored(invitation, by=by).save(update_fields=["accepted_at"])
     return membership
 
 
@@ -282,7 +288,7 @@ def invitation_accept(*, invitation: Invitation, by) -> Membership:
 def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+        authored(invitation, by=by).save(update_fields=["revoked_at"])
     return invitation
 
 
@@ -342,12 +348,12 @@ def access_request_approve(*, access_request: AccessRequest, by) -> Invitation:
     invitation = invitation_create(
         partner=access_request.partner,
         email=access_request.email,
-        invited_by=by,
+        by=by,
     )
     access_request.status = AccessRequest.Status.APPROVED
     access_request.decided_at = timezone.now()
     access_request.decided_by = by
-    access_request.save(update_fields=["status", "decided_at", "decided_by"])
+    authored(access_request, by=by).save(update_fields=["status", "decided_at", "decided_by"])
     return invitation
 
 
@@ -358,7 +364,7 @@ def access_request_refuse(*, access_request: AccessRequest, by) -> AccessRequest
     access_request.status = AccessRequest.Status.REFUSED
     access_request.decided_at = timezone.now()
     access_request.decided_by = by
-    access_request.save(update_fields=["status", "decided_at", "decided_by"])
+    authored(access_request, by=by).save(update_fields=["status", "decided_at", "decided_by"])
     transaction.on_commit(
         lambda: send_templated_email(
             template="access_request_refused",
@@ -375,9 +381,16 @@ def access_request_refuse(*, access_request: AccessRequest, by) -> AccessRequest
 @transaction.atomic
 def signature_names_hide_expired(*, today: datetime.date | None = None) -> int:
     """Stop publishing the names of signatories whose mandate ended longer ago than the
-    retention period; the signature itself (partner, role, date) stays public."""
+    retention period; the signature itself (partner, role, date) stays public. Each one saved
+    on its own, so that the audit history records when its name was hidden."""
     today = today or timezone.localdate()
-    return Signature.objects.name_retention_expired(today=today).update(name_hidden_on=today)
+    signatures = list(
+        Signature.objects.name_retention_expired(today=today).select_for_update().order_by("pk")
+    )
+    for signature in signatures:
+        signature.name_hidden_on = today
+        signature.save(update_fields=["name_hidden_on"])
+    return len(signatures)
 
 
 # --- Network bulletin ----------------------------------------------------------------------------
@@ -393,7 +406,7 @@ def bulletin_post_create(*, post: BulletinPost, by) -> BulletinPost:
         )
     post.author = by
     post.full_clean()
-    post.save()
+    authored(post, by=by).save()
     return post
 
 
@@ -404,7 +417,7 @@ def bulletin_post_remove(*, post: BulletinPost, by) -> BulletinPost:
         raise ValidationError(_("Ce message a déjà été retiré."), code="removed")
     post.removed_at = timezone.now()
     post.removed_by = by
-    post.save(update_fields=["removed_at", "removed_by"])
+    authored(post, by=by).save(update_fields=["removed_at", "removed_by"])
     return post
 
 
@@ -498,7 +511,7 @@ def _record(action: Action, *, to: str, by, message: str = "") -> ActionTransiti
     if to == Status.PUBLISHED and action.published_at is None:
         action.published_at = now
     action.full_clean()
-    action.save()
+    authored(action, by=by).save()
     step.at = now
     step.full_clean()
     step.save()
@@ -542,7 +555,7 @@ def action_create(*, action: Action, by, fields_of_action=None, co_organisers=No
     action.status = Status.DRAFT
     action.created_by = by
     action.full_clean()
-    action.save()
+    authored(action, by=by).save()
     _set_relations(action, fields_of_action, co_organisers)
     ActionTransition.objects.create(action=action, from_status="", to_status=Status.DRAFT, by=by)
     return action
@@ -563,7 +576,7 @@ def action_update(*, action: Action, by, fields_of_action=None, co_organisers=No
     action.status = stored.status
     action.published_at = stored.published_at
     action.full_clean()
-    action.save()
+    authored(action, by=by).save()
     _set_relations(action, fields_of_action, co_organisers)
     if stored.status == Status.PUBLISHED and not has_staff_powers(by):
         if action.partner.is_trusted:

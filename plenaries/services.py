@@ -7,12 +7,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partners import ical
+from partners.history import authored
 from partners.mail import absolute_url, send_templated_email, staff_recipients
 from partners.models import Membership, Partner
 from partners.rules import has_staff_powers, member_partner_ids
@@ -110,7 +112,7 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
             template=template, context=context, to=addresses, attachments_for=invitation_for
         )
     )
-    return Convocation.objects.create(
+    convocation = Convocation(
         plenary=plenary,
         kind=kind,
         sequence=plenary.sequence,
@@ -118,6 +120,8 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
         partner_count=partner_count,
         recipient_count=len(addresses),
     )
+    authored(convocation, by=by).save()
+    return convocation
 
 
 def _locked(plenary: Plenary) -> Plenary:
@@ -145,7 +149,7 @@ def plenary_save(*, plenary: Plenary, by) -> Plenary:
                 {"date": _("Une plénière convoquée ne peut pas être déplacée dans le passé.")}
             )
         plenary.sequence = before.sequence + 1
-    plenary.save()
+    authored(plenary, by=by).save()
     if changed:
         _send(plenary=plenary, kind=Convocation.Kind.UPDATE, by=by, previous=changed)
     return plenary
@@ -182,7 +186,7 @@ def plenary_convene(*, plenary: Plenary, by, today: datetime.date | None = None)
     if plenary.registration_deadline is None:
         plenary.registration_deadline = max(today, plenary.date - datetime.timedelta(days=7))
     plenary.full_clean()
-    plenary.save()
+    authored(plenary, by=by).save()
     return _send(plenary=plenary, kind=Convocation.Kind.INVITATION, by=by)
 
 
@@ -198,7 +202,7 @@ def plenary_cancel(*, plenary: Plenary, by) -> Plenary:
     plenary.status = Plenary.Status.CANCELLED
     if was_convened:
         plenary.sequence += 1
-    plenary.save()
+    authored(plenary, by=by).save()
     if was_convened:
         _send(plenary=plenary, kind=Convocation.Kind.CANCELLATION, by=by)
     return plenary
@@ -219,7 +223,7 @@ def plenary_mark_held(*, plenary: Plenary, by, today: datetime.date | None = Non
             code="future",
         )
     plenary.status = Plenary.Status.HELD
-    plenary.save(update_fields=["status", "updated_at"])
+    authored(plenary, by=by).save(update_fields=["status", "updated_at"])
     return plenary
 
 
@@ -270,7 +274,7 @@ def registration_answer(
     registration.answered_by = by
     registration.answered_at = timezone.now()
     registration.full_clean()
-    registration.save()
+    authored(registration, by=by).save()
     return registration
 
 
@@ -297,15 +301,13 @@ def attendance_record(
     attendance.recorded_by = by
     attendance.recorded_at = timezone.now()
     attendance.full_clean()
-    attendance.save()
+    authored(attendance, by=by).save()
     return attendance
 
 
 def participation_rates(partner_ids) -> dict[int, dict]:
     """For each partner: plenaries recorded, attended (present or represented), and the rate
     in percent (None when nothing is recorded yet)."""
-    from django.db.models import Count, Q
-
     rows = (
         Attendance.objects.filter(partner_id__in=partner_ids, plenary__status=Plenary.Status.HELD)
         .values("partner_id")
@@ -346,7 +348,7 @@ def minutes_publish(
         plenary.minutes_visibility = visibility
     plenary.minutes_published_on = today or timezone.localdate()
     plenary.full_clean()
-    plenary.save()
+    authored(plenary, by=by).save()
     return plenary
 
 
@@ -354,7 +356,7 @@ def minutes_publish(
 def minutes_unpublish(*, plenary: Plenary, by) -> Plenary:
     plenary = _locked(plenary)
     plenary.minutes_published_on = None
-    plenary.save(update_fields=["minutes_published_on", "updated_at"])
+    authored(plenary, by=by).save(update_fields=["minutes_published_on", "updated_at"])
     return plenary
 
 
@@ -374,7 +376,7 @@ def decision_record(
         order = plenary.decisions.count() + 1
     decision = Decision(plenary=plenary, title=title, description=description, order=order)
     decision.full_clean()
-    decision.save()
+    authored(decision, by=by).save()
     return decision
 
 
@@ -395,7 +397,7 @@ def theme_adopt(
         decision=decision,
     )
     theme.full_clean()
-    theme.save()
+    authored(theme, by=by).save()
     return theme
 
 
@@ -403,7 +405,7 @@ def theme_adopt(
 def theme_close(*, theme: Theme, by, closed_at: datetime.date | None = None) -> Theme:
     theme.closed_at = closed_at or timezone.localdate()
     theme.full_clean()
-    theme.save(update_fields=["closed_at"])
+    authored(theme, by=by).save(update_fields=["closed_at"])
     return theme
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import ratelimit
+from partners.history import authored
 from partners.mail import absolute_url, send_templated_email, staff_recipients
 from plenaries.models import Theme
 from utopia.models import NeedReport
@@ -27,9 +28,9 @@ from workgroups.models import Need, WorkingGroup
 NEED_TITLE_LENGTH = 80
 
 
-def _save(report: NeedReport) -> NeedReport:
+def _save(report: NeedReport, *, by) -> NeedReport:
     report.full_clean()
-    report.save()
+    authored(report, by=by).save()
     return report
 
 
@@ -91,7 +92,9 @@ def need_report_create(
             contact_email=contact_email,
             contact_phone=contact_phone,
             contact_consent=has_contact and contact_consent,
-        )
+        ),
+        # Sent by someone from the public, without an account.
+        by=None,
     )
     link = absolute_url(reverse("admin:utopia_needreport_change", args=[report.pk]))
     context = {"report": report, "link": link}
@@ -118,7 +121,7 @@ def _close(current: NeedReport, report: NeedReport, *, status, by, note) -> Need
     current.handled_at = timezone.now()
     if note is not None:
         current.staff_note = note
-    _save(current)
+    _save(current, by=by)
     report.refresh_from_db()
     return current
 
@@ -171,18 +174,29 @@ def need_report_dismiss(*, report: NeedReport, by, note: str | None = None) -> N
 def need_report_contacts_purge(*, now: datetime.datetime | None = None) -> int:
     """Erase the contact details of reports handled (or, if never handled, sent) more than
     UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS days ago. The need itself is kept: it is the
-    network's record of what is missing, and names no one. Returns how many were erased."""
+    network's record of what is missing, and names no one. Returns how many were erased.
+    Each report is saved on its own, so that the audit history records the erasure (the history
+    never copies the contact details themselves)."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS)
-    return (
+    reports = list(
         NeedReport.objects.alias(since=Coalesce("handled_at", "created_at"))
         .filter(since__lt=limit)
         .exclude(Q(contact_name="", contact_email="", contact_phone="") & Q(contact_consent=False))
-        .update(
-            contact_name="",
-            contact_email="",
-            contact_phone="",
-            contact_consent=False,
-            contact_erased_at=now,
-        )
+        .select_for_update()
+        .order_by("pk")
     )
+    for report in reports:
+        report.contact_name = report.contact_email = report.contact_phone = ""
+        report.contact_consent = False
+        report.contact_erased_at = now
+        report.save(
+            update_fields=[
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "contact_consent",
+                "contact_erased_at",
+            ]
+        )
+    return len(reports)

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import registered_models
 
+from partners.history import authored
 from partners.models import AccessRequest, Invitation, Membership
 
 NETWORK_APPS = ("partners", "plenaries", "workgroups")
@@ -151,7 +152,11 @@ def personal_data_erase(*, user, by) -> dict:
     email = user.email
     logins = {name.lower() for name in (email, user.get_username()) if name}
     done = {
-        "adhesions": Membership.objects.filter(user=user).delete()[0],
+        # One by one, so that the history row of each names who erased it.
+        "adhesions": sum(
+            authored(membership, by=by).delete()[0]
+            for membership in Membership.objects.filter(user=user)
+        ),
         "invitations": Invitation.objects.filter(email__iexact=email).delete()[0] if email else 0,
         "demandes_acces": (
             AccessRequest.objects.filter(email__iexact=email).delete()[0] if email else 0
@@ -166,8 +171,7 @@ def personal_data_erase(*, user, by) -> dict:
     user.is_staff = False
     user.is_superuser = False
     user.set_unusable_password()
-    user._history_user = by  # django-simple-history's way to name who made the change
-    user.save()
+    authored(user, by=by).save()
     done["compte"] = 1
     # The audit trail kept copies of the account, of the invitations and of the access
     # requests: erasure reaches them too, leaving only the account's anonymised state. Rows the

@@ -95,11 +95,11 @@ def load(*, stdout) -> None:
     )
     karim = services.candidacy_submit(
         election=election,
-        user=users["emergence"],
+        by=users["emergence"],
         partner=partners["emergence"],
         statement="Animer le groupe et faire le lien avec les bailleurs.",
     )
-    services.candidacy_submit(election=election, user=users["athenes"], partner=partners["athenes"])
+    services.candidacy_submit(election=election, by=users["athenes"], partner=partners["athenes"])
     for slug, choice in (
         ("emergence", karim),
         ("croix-rouge-francaise", karim),
@@ -224,7 +224,7 @@ def load(*, stdout) -> None:
         by=staff,
     )
     services.candidacy_submit(
-        election=youth_election, user=users["athenes"], partner=partners["athenes"]
+        election=youth_election, by=users["athenes"], partner=partners["athenes"]
     )
 
     services.group_create(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.history import authored
 from partners.mail import (
     absolute_url,
     partner_member_emails,
@@ -46,9 +47,10 @@ from workgroups.models import (
 User = get_user_model()
 
 
-def _save(instance):
+def _save(instance, *, by):
+    """Validate and save `instance`, with `by` as the author of its history row."""
     instance.full_clean()
-    instance.save()
+    authored(instance, by=by).save()
     return instance
 
 
@@ -75,7 +77,7 @@ def pilot_and_staff_emails(group: WorkingGroup) -> list[str]:
 
 @transaction.atomic
 def group_create(
-    *, theme, name: str, slug: str, mission: str, by=None, created_at_plenary=None, **organisation
+    *, theme, name: str, slug: str, mission: str, by, created_at_plenary=None, **organisation
 ) -> WorkingGroup:
     return _save(
         WorkingGroup(
@@ -85,7 +87,8 @@ def group_create(
             mission=mission,
             created_at_plenary=created_at_plenary,
             **organisation,
-        )
+        ),
+        by=by,
     )
 
 
@@ -93,7 +96,7 @@ def group_create(
 def group_organisation_update(*, group: WorkingGroup, by) -> WorkingGroup:
     """The group writes its own organisation (the form has set the fields)."""
     _require_active(group)
-    return _save(group)
+    return _save(group, by=by)
 
 
 @transaction.atomic
@@ -103,7 +106,7 @@ def group_close(*, group: WorkingGroup, by, on: datetime.date | None = None) -> 
         raise ValidationError(_("Clôturez d'abord l'élection en cours."), code="running_election")
     group.status = WorkingGroup.Status.CLOSED
     group.closed_on = on or timezone.localdate()
-    return _save(group)
+    return _save(group, by=by)
 
 
 # --- Membership ------------------------------------------------------------------------------
@@ -157,7 +160,8 @@ def membership_request(
             specialty=specialty.strip() if role == GroupMembership.Role.EXPERT else "",
             motivation=motivation,
             requested_by=by,
-        )
+        ),
+        by=by,
     )
     link = absolute_url(reverse("workgroups:members", kwargs={"slug": group.slug}))
     _send(
@@ -185,7 +189,7 @@ def membership_decide(*, seat: GroupMembership, accept: bool, by) -> GroupMember
         seat.joined_on = timezone.localdate()
     else:
         seat.status = GroupMembership.Status.REFUSED
-    _save(seat)
+    _save(seat, by=by)
     recipients = []
     if accept and seat.requested_by_id:
         # Whoever asked sits for the partner until it names other representatives.
@@ -193,7 +197,7 @@ def membership_decide(*, seat: GroupMembership, accept: bool, by) -> GroupMember
             user_id=seat.requested_by_id, partner=seat.partner
         ).first()
         if membership:
-            _save(Representative(seat=seat, membership=membership))
+            _save(Representative(seat=seat, membership=membership), by=by)
     if seat.requested_by and seat.requested_by.email:
         recipients.append(seat.requested_by.email)
     link = absolute_url(seat.group.get_absolute_url())
@@ -210,7 +214,7 @@ def membership_add(
     seat = membership_decide(seat=seat, accept=True, by=by)
     if on is not None:
         seat.joined_on = on
-        _save(seat)
+        _save(seat, by=by)
     return seat
 
 
@@ -231,10 +235,12 @@ def membership_leave(
     seat.status = GroupMembership.Status.LEFT
     seat.left_on = on
     seat.leave_reason = reason
-    _save(seat)
-    PilotTerm.objects.filter(
+    _save(seat, by=by)
+    for term in PilotTerm.objects.select_for_update().filter(
         group=seat.group_id, partner=seat.partner_id, ended_on__isnull=True
-    ).update(ended_on=on)
+    ):
+        term.ended_on = on
+        _save(term, by=by)
     return seat
 
 
@@ -249,12 +255,12 @@ def representative_add(*, seat: GroupMembership, membership: Membership, by) -> 
         )
     if Representative.objects.filter(seat=seat, membership=membership).exists():
         raise ValidationError(_("Cette personne représente déjà ce partenaire."), code="already")
-    return _save(Representative(seat=seat, membership=membership))
+    return _save(Representative(seat=seat, membership=membership), by=by)
 
 
 @transaction.atomic
 def representative_remove(*, representative: Representative, by) -> None:
-    representative.delete()
+    authored(representative, by=by).delete()
 
 
 def representative_seat(*, group: WorkingGroup, user, partner: Partner, role=None):
@@ -274,7 +280,7 @@ def _start_pilot_term(*, group, user, partner, started_on, by, **fields) -> Pilo
     current = PilotTerm.objects.select_for_update().filter(group=group, ended_on__isnull=True)
     for term in current:
         term.ended_on = max(started_on, term.started_on)
-        _save(term)
+        _save(term, by=by)
     return _save(
         PilotTerm(
             group=group,
@@ -283,7 +289,8 @@ def _start_pilot_term(*, group, user, partner, started_on, by, **fields) -> Pilo
             started_on=started_on,
             recorded_by=by,
             **fields,
-        )
+        ),
+        by=by,
     )
 
 
@@ -347,7 +354,8 @@ def election_open(
             tie_seed=seed,
             tie_seed_digest=hashlib.sha256(seed.encode()).hexdigest(),
             opened_by=by,
-        )
+        ),
+        by=by,
     )
     link = absolute_url(
         reverse("workgroups:election_detail", kwargs={"slug": group.slug, "pk": election.pk})
@@ -373,11 +381,10 @@ def _lock_running(election: Election) -> Election:
 
 
 @transaction.atomic
-def candidacy_submit(
-    *, election: Election, user, partner: Partner, statement: str = ""
-) -> Candidate:
+def candidacy_submit(*, election: Election, by, partner: Partner, statement: str = "") -> Candidate:
+    """`by` stands as a candidate, for one of the partners they represent."""
     election = _lock_running(election)
-    if not representative_seat(group=election.group, user=user, partner=partner, role="member"):
+    if not representative_seat(group=election.group, user=by, partner=partner, role="member"):
         raise ValidationError(
             _(
                 "Seuls les représentants des partenaires membres du groupe peuvent être candidats "
@@ -389,9 +396,9 @@ def candidacy_submit(
         raise ValidationError(
             _("Le vote a commencé : les candidatures sont closes."), code="voting_started"
         )
-    if election.candidates.filter(user=user).exists():
+    if election.candidates.filter(user=by).exists():
         raise ValidationError(_("Vous êtes déjà candidat(e)."), code="already")
-    return _save(Candidate(election=election, user=user, partner=partner, statement=statement))
+    return _save(Candidate(election=election, user=by, partner=partner, statement=statement), by=by)
 
 
 def electorate(election: Election):
@@ -504,7 +511,7 @@ def election_close(*, election: Election, by) -> Election:
     candidates = list(election.candidates.select_related("partner", "user"))
     for candidate in candidates:
         candidate.vote_count = counts.get(candidate.pk, 0)
-        candidate.save(update_fields=["vote_count"])
+        authored(candidate, by=by).save(update_fields=["vote_count"])
     election.blank_count = counts.get(None, 0)
     election.participation_count = voted
     best = max((c.vote_count for c in candidates), default=0)
@@ -515,7 +522,7 @@ def election_close(*, election: Election, by) -> Election:
         election.winner = tied[0] if len(tied) == 1 else break_tie(election, tied)
     election.closed_at = timezone.now()
     election.closed_by = by
-    _save(election)
+    _save(election, by=by)
     if election.winner:
         _start_pilot_term(
             group=election.group,
@@ -561,7 +568,7 @@ def meeting_save(*, meeting: Meeting, by) -> Meeting:
     _require_active(meeting.group)
     if meeting.pk is None:
         meeting.created_by = by
-    return _save(meeting)
+    return _save(meeting, by=by)
 
 
 @transaction.atomic
@@ -580,7 +587,7 @@ def document_upload(*, group: WorkingGroup, title: str, upload, by, meeting=None
         meeting=meeting,
         uploaded_by=by,
     )
-    return _save(document)
+    return _save(document, by=by)
 
 
 def discussion_recipients(group: WorkingGroup, *, exclude_user) -> list[str]:
@@ -614,7 +621,7 @@ def _notify_discussion(*, topic: Topic, reply: Reply | None, by) -> None:
 @transaction.atomic
 def topic_create(*, group: WorkingGroup, title: str, body: str, by) -> Topic:
     _require_active(group)
-    topic = _save(Topic(group=group, title=title, body=body, author=by))
+    topic = _save(Topic(group=group, title=title, body=body, author=by), by=by)
     _notify_discussion(topic=topic, reply=None, by=by)
     return topic
 
@@ -622,9 +629,9 @@ def topic_create(*, group: WorkingGroup, title: str, body: str, by) -> Topic:
 @transaction.atomic
 def reply_create(*, topic: Topic, body: str, by) -> Reply:
     _require_active(topic.group)
-    reply = _save(Reply(topic=topic, body=body, author=by))
+    reply = _save(Reply(topic=topic, body=body, author=by), by=by)
     topic.last_activity_at = reply.created_at
-    topic.save(update_fields=["last_activity_at"])
+    authored(topic, by=by).save(update_fields=["last_activity_at"])
     _notify_discussion(topic=topic, reply=reply, by=by)
     return reply
 
@@ -635,7 +642,7 @@ def notifications_set(
 ) -> NotificationSetting:
     setting, _created = NotificationSetting.objects.get_or_create(group=group, user=user)
     setting.email_on_discussion = email_on_discussion
-    return _save(setting)
+    return _save(setting, by=user)
 
 
 # --- Needs, projects, expertise ---------------------------------------------------------------
@@ -646,7 +653,7 @@ def need_save(*, need: Need, by) -> Need:
     _require_active(need.group)
     if need.pk is None:
         need.recorded_by = by
-    return _save(need)
+    return _save(need, by=by)
 
 
 @transaction.atomic
@@ -658,7 +665,7 @@ def project_save(
         raise ValidationError({"needs": _("Un projet répond aux besoins relevés par son groupe.")})
     if project.pk is None:
         project.created_by = by
-    _save(project)
+    _save(project, by=by)
     if contributors is not None:
         project.contributors.set([p for p in contributors if p.pk != project.lead_partner_id])
     if needs is not None:
@@ -680,7 +687,8 @@ def expertise_request_create(
     expertise_request = _save(
         ExpertiseRequest(
             group=group, partner=partner, subject=subject, question=question, asked_by=by
-        )
+        ),
+        by=by,
     )
     link = absolute_url(expertise_request.get_absolute_url())
     _send(
@@ -698,11 +706,12 @@ def expertise_message_post(
     if expertise_request.status == ExpertiseRequest.Status.CLOSED:
         raise ValidationError(_("Cet échange est clos."), code="closed")
     message = _save(
-        ExpertiseMessage(request=expertise_request, body=body, author=by, from_expert=from_expert)
+        ExpertiseMessage(request=expertise_request, body=body, author=by, from_expert=from_expert),
+        by=by,
     )
     if from_expert and expertise_request.status == ExpertiseRequest.Status.OPEN:
         expertise_request.status = ExpertiseRequest.Status.ANSWERED
-        expertise_request.save(update_fields=["status"])
+        authored(expertise_request, by=by).save(update_fields=["status"])
     group = expertise_request.group
     if from_expert:
         recipients = group_emails(group)

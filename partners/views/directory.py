@@ -206,7 +206,7 @@ class InvitationCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, Fo
                 partner=self.partner,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                invited_by=self.request.user,
+                by=self.request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

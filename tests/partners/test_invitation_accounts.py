@@ -177,7 +177,7 @@ def test_non_ascii_local_part_is_refused_in_french_and_nothing_is_saved(
 
 def test_invitation_service_refuses_a_non_ascii_local_part(partner, manager):
     with pytest.raises(Exception, match="Avant le « @ »"):
-        services.invitation_create(partner=partner, email="ccaſ@exemple.fr", invited_by=manager)
+        services.invitation_create(partner=partner, email="ccaſ@exemple.fr", by=manager)
     assert not Invitation.objects.exists()
 
 

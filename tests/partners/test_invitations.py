@@ -153,12 +153,8 @@ def test_new_invitation_replaces_the_pending_one(
     partner, manager, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.invitation_create(
-            partner=partner, email="a@exemple.fr", invited_by=manager
-        )
-        second = services.invitation_create(
-            partner=partner, email="a@exemple.fr", invited_by=manager
-        )
+        first = services.invitation_create(partner=partner, email="a@exemple.fr", by=manager)
+        second = services.invitation_create(partner=partner, email="a@exemple.fr", by=manager)
     first.refresh_from_db()
     assert first.revoked_at is not None
     assert second.is_pending
@@ -306,7 +302,5 @@ def test_a_new_account_belongs_to_no_partner(db):
 
 def test_an_address_too_long_to_be_a_username_is_refused_in_french(partner, manager):
     with pytest.raises(ValidationError, match="trop longue"):
-        services.invitation_create(
-            partner=partner, email=f"{'a' * 140}@exemple.fr", invited_by=manager
-        )
+        services.invitation_create(partner=partner, email=f"{'a' * 140}@exemple.fr", by=manager)
     assert not Invitation.objects.exists()

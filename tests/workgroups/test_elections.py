@@ -58,7 +58,7 @@ def test_full_election_makes_the_winner_pilot_and_keeps_the_history(
         )
     # everyone in the group hears of it: both representatives and the expert's partner
     assert {m.to[0] for m in mailoutbox} >= {member.email, pilot.email}
-    candidate = services.candidacy_submit(election=election, user=member, partner=partner)
+    candidate = services.candidacy_submit(election=election, by=member, partner=partner)
     services.ballot_cast(election=election, partner=partner, by=member, candidate=candidate)
     services.ballot_cast(election=election, partner=pilot_partner, by=pilot, candidate=candidate)
     # Every member partner voted: the pilot may close before the window ends.
@@ -81,7 +81,7 @@ def election(group, seat, pilot):
 
 @pytest.fixture
 def candidate(election, member, partner):
-    return services.candidacy_submit(election=election, user=member, partner=partner)
+    return services.candidacy_submit(election=election, by=member, partner=partner)
 
 
 def test_a_non_member_cannot_vote(election, candidate, other_member, other_partner):
@@ -145,9 +145,9 @@ def test_a_candidate_must_represent_a_member_partner(
     election, other_member, other_partner, expert, institution
 ):
     with pytest.raises(ValidationError, match="représentants"):
-        services.candidacy_submit(election=election, user=other_member, partner=other_partner)
+        services.candidacy_submit(election=election, by=other_member, partner=other_partner)
     with pytest.raises(ValidationError, match="représentants"):
-        services.candidacy_submit(election=election, user=expert, partner=institution)
+        services.candidacy_submit(election=election, by=expert, partner=institution)
     assert not Candidate.objects.exists()
 
 
@@ -156,7 +156,7 @@ def test_candidacies_close_at_the_first_ballot(
 ):
     services.ballot_cast(election=election, partner=partner, by=member, candidate=candidate)
     with pytest.raises(ValidationError, match="candidatures sont closes"):
-        services.candidacy_submit(election=election, user=pilot, partner=pilot_partner)
+        services.candidacy_submit(election=election, by=pilot, partner=pilot_partner)
 
 
 def test_a_closed_election_cannot_change(
@@ -169,7 +169,7 @@ def test_a_closed_election_cannot_change(
         lambda: services.ballot_cast(
             election=election, partner=partner, by=member, candidate=candidate
         ),
-        lambda: services.candidacy_submit(election=election, user=pilot, partner=pilot_partner),
+        lambda: services.candidacy_submit(election=election, by=pilot, partner=pilot_partner),
         lambda: services.election_close(election=election, by=pilot),
     ):
         with pytest.raises(ValidationError, match="close"):
@@ -204,8 +204,8 @@ def tie(group, rule):
     older, older_user = add_member_partner(group, "Ancienne association", joined_days_ago=900)
     newer, newer_user = add_member_partner(group, "Nouvelle association", joined_days_ago=10)
     election = ElectionFactory(group=group, tie_rule=rule)
-    c_older = services.candidacy_submit(election=election, user=older_user, partner=older)
-    c_newer = services.candidacy_submit(election=election, user=newer_user, partner=newer)
+    c_older = services.candidacy_submit(election=election, by=older_user, partner=older)
+    c_newer = services.candidacy_submit(election=election, by=newer_user, partner=newer)
     services.ballot_cast(election=election, partner=older, by=older_user, candidate=c_newer)
     services.ballot_cast(election=election, partner=newer, by=newer_user, candidate=c_older)
     Election.objects.filter(pk=election.pk).update(

@@ -189,7 +189,7 @@ def test_a_plain_member_cannot_take_over_the_seat_of_a_partner_that_has_a_manage
     colleague = MembershipFactory(partner=pilot_partner)
     seat = group.memberships.get(partner=pilot_partner)
     election = ElectionFactory(group=group)
-    candidate = services.candidacy_submit(election=election, user=pilot, partner=pilot_partner)
+    candidate = services.candidacy_submit(election=election, by=pilot, partner=pilot_partner)
     client.force_login(colleague.user)
     base = f"/groupes/{group.slug}/espace"
 
@@ -382,7 +382,7 @@ def candidacy(c):
 
 def vote(c):
     election = ElectionFactory(group=c.group)
-    candidate = services.candidacy_submit(election=election, user=c.pilot, partner=c.pilot_partner)
+    candidate = services.candidacy_submit(election=election, by=c.pilot, partner=c.pilot_partner)
     url = f"/groupes/{c.group.slug}/espace/pilote/elections/{election.pk}/vote/"
     data = {"partner": c.partner.pk, "choice": str(candidate.pk)}
     return url, data, lambda: (election.participations.count(), election.ballots.count())

@@ -186,7 +186,7 @@ class CandidacyView(SpaceMixin, FormView):
         try:
             services.candidacy_submit(
                 election=self.election,
-                user=self.request.user,
+                by=self.request.user,
                 partner=form.cleaned_data["partner"],
                 statement=form.cleaned_data["statement"],
             )
