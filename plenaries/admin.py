@@ -388,19 +388,10 @@ class PlenaryAdmin(AuditedAdmin):
             initial.append({"partner": partner, "status": status, "persons_present": persons})
         formset = AttendanceFormSet(request.POST or None, initial=initial)
         if request.method == "POST" and formset.is_valid():
-            saved = 0
             try:
-                for row in formset.cleaned_data:
-                    if not row.get("status"):
-                        continue
-                    services.attendance_record(
-                        plenary=plenary,
-                        partner=row["partner"],
-                        status=row["status"],
-                        persons_present=row.get("persons_present", ""),
-                        by=request.user,
-                    )
-                    saved += 1
+                saved = services.attendance_sheet_record(
+                    plenary=plenary, rows=formset.cleaned_data, by=request.user
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

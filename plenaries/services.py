@@ -305,6 +305,29 @@ def attendance_record(
     return attendance
 
 
+@transaction.atomic
+def attendance_sheet_record(
+    *, plenary: Plenary, rows, by, today: datetime.date | None = None
+) -> int:
+    """The attendance sheet of a plenary, saved whole or not at all: a refusal on one row
+    leaves every row as it was. `rows` are dicts with a partner, a status (rows without one
+    are skipped) and the persons present; returns how many were recorded."""
+    recorded = 0
+    for row in rows:
+        if not row.get("status"):
+            continue
+        attendance_record(
+            plenary=plenary,
+            partner=row["partner"],
+            status=row["status"],
+            persons_present=row.get("persons_present", ""),
+            by=by,
+            today=today,
+        )
+        recorded += 1
+    return recorded
+
+
 def participation_rates(partner_ids) -> dict[int, dict]:
     """For each partner: plenaries recorded, attended (present or represented), and the rate
     in percent (None when nothing is recorded yet)."""

@@ -4,12 +4,19 @@ import datetime
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from plenaries.models import Attendance, Convocation, Plenary, Theme
 from plenaries.models.plenary import Visibility
-from tests.factories import PlenaryDocumentFactory, PlenaryFactory, RegistrationFactory
+from tests.factories import (
+    AttendanceFactory,
+    PlenaryDocumentFactory,
+    PlenaryFactory,
+    RegistrationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +124,39 @@ def test_attendance_sheet_is_prefilled_from_answers_and_saved(
         ("Emergence", "present")
     ]
     assert Plenary.objects.get(pk=plenary.pk).status == Plenary.Status.HELD
+
+
+def test_attendance_sheet_is_saved_whole_or_not_at_all(client, staff, partner, other_partner):
+    """A refusal on a later row leaves the rows before it as they were. The refusal comes from
+    a receiver standing for any error a row may meet once the form is valid (a constraint, a
+    row changed meanwhile)."""
+    plenary = PlenaryFactory(date=datetime.date(2024, 3, 14), status=Plenary.Status.CONVENED)
+    # Rows come in the partners' alphabetical order: Croix-Rouge française, then Emergence.
+    first = AttendanceFactory(
+        plenary=plenary, partner=other_partner, status=Attendance.Status.ABSENT
+    )
+
+    def refuse_the_second_row(sender, instance, **kwargs):
+        if instance.partner_id == partner.pk:
+            raise ValidationError("Cette ligne est refusée.")
+
+    client.force_login(staff)
+    path = reverse("admin:plenaries_plenary_attendance", args=[plenary.pk])
+    data = {"form-TOTAL_FORMS": 2, "form-INITIAL_FORMS": 2}
+    for index, partner_obj in enumerate([other_partner, partner]):
+        data |= {f"form-{index}-partner": partner_obj.pk, f"form-{index}-status": "present"}
+    pre_save.connect(refuse_the_second_row, sender=Attendance)
+    try:
+        response = client.post(path, data)
+    finally:
+        pre_save.disconnect(refuse_the_second_row, sender=Attendance)
+
+    assert response.status_code == 200
+    assert "Cette ligne est refusée." in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == Attendance.Status.ABSENT
+    assert not Attendance.objects.filter(partner=partner).exists()
+    assert Plenary.objects.get(pk=plenary.pk).status == Plenary.Status.CONVENED
 
 
 def test_attendance_of_a_future_plenary_is_refused(client, staff, partner, convened_plenary):
