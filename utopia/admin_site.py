@@ -89,11 +89,12 @@ class UtopiaAdminSite(AdminSite):
             allowed = request.user.is_verified()
         return allowed
 
-    def login(self, request, extra_context=None):
-        if settings.UTOPIA_STAFF_2FA:
-            self.login_form = StaffOTPAuthenticationForm
-            self.login_template = "admin/otp_login.html"
-        else:
-            self.login_form = None
-            self.login_template = None
-        return super().login(request, extra_context)
+    # Read from the settings at each login, never written on the site: one object serves every
+    # request, and a request must not change what the next one sees.
+    @property
+    def login_form(self):
+        return StaffOTPAuthenticationForm if settings.UTOPIA_STAFF_2FA else None
+
+    @property
+    def login_template(self):
+        return "admin/otp_login.html" if settings.UTOPIA_STAFF_2FA else None
