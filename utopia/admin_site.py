@@ -9,8 +9,12 @@ through a one-time link (utopia.two_factor).
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from utopia import dashboard, exports
 
 
 class StaffOTPAuthenticationForm(OTPAdminAuthenticationForm):
@@ -41,8 +45,6 @@ class StaffOTPAuthenticationForm(OTPAdminAuthenticationForm):
     def _chosen_device(self, user):
         # Staff have one authenticator app each (enrolled at /compte/double-authentification/):
         # no device list to choose from, the user's own confirmed device is used.
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         return super()._chosen_device(user) or (
             TOTPDevice.objects.filter(user=user, confirmed=True).first()
         )
@@ -55,10 +57,6 @@ class UtopiaAdminSite(AdminSite):
     index_template = "admin/utopia/index.html"
 
     def get_urls(self):
-        from django.urls import path
-
-        from utopia import exports
-
         return [
             path(
                 "exports/",
@@ -74,8 +72,6 @@ class UtopiaAdminSite(AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        from utopia import dashboard, exports
-
         extra_context = {
             **(extra_context or {}),
             "dashboard": dashboard.lines(),

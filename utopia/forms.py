@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.db.models import Q
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from partners import ratelimit
@@ -72,8 +73,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from django.template import loader
-
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email.enqueue(subject=subject, body=body, to=[to_email])

@@ -5,6 +5,7 @@ import rules
 
 from partners.models import Membership
 from partners.rules import is_verified_staff, managed_partner_ids, member_partner_ids
+from workgroups.models import GroupMembership, PilotTerm
 
 
 def group_seats(user) -> dict[int, dict[int, str]]:
@@ -14,8 +15,6 @@ def group_seats(user) -> dict[int, dict[int, str]]:
         return {}
     cached = getattr(user, "_utopia_group_seats", None)
     if cached is None:
-        from workgroups.models import GroupMembership
-
         cached = {}
         partner_ids = member_partner_ids(user)
         if partner_ids:
@@ -37,8 +36,6 @@ def group_partner_ids(user, group, role=None) -> frozenset[int]:
 def current_pilot_id(group):
     """The user id of the group's pilot today (cached on the group object)."""
     if not hasattr(group, "_current_pilot_id"):
-        from workgroups.models import PilotTerm
-
         group._current_pilot_id = (
             PilotTerm.objects.current()
             .filter(group=group)

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partners import search
+from partners.images import clean_image_upload
 from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
 from partners.validators import validate_single_line
@@ -313,8 +314,6 @@ class Action(models.Model):
             return
         if getattr(self.image, "_committed", True) and self.thumbnail:
             return
-        from partners.images import clean_image_upload
-
         self.image.seek(0)
         self.thumbnail = clean_image_upload(self.image, max_side=THUMBNAIL_SIDE)
         self.image.seek(0)

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,8 +27,6 @@ class PartnerQuerySet(models.QuerySet):
         for word in words:
             condition &= Q(search_text__contains=word)
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
             vector = SearchVector("search_text", config="french")
             text_query = SearchQuery(" ".join(words), config="french", search_type="plain")
             # Full-text matching (with French stemming: "associations" finds "association")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -264,8 +265,6 @@ class Representative(models.Model):
         return user.get_full_name() or user.email
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if (
             self.seat_id
             and self.membership_id

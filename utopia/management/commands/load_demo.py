@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from partners.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from partners.history import CommandWithoutUser
+from utopia import demo as shell_demo
 from utopia.sections import APPS
 
 
@@ -30,12 +32,8 @@ class Command(CommandWithoutUser):
                     continue
                 demo.load(stdout=self.stdout)
             # The shell's own demo comes last: it uses the apps' demo content.
-            from utopia import demo as shell_demo
-
             shell_demo.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))
-        from partners.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
         self.stdout.write("")
         self.stdout.write("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD)
         for email, description in DEMO_ACCOUNTS:
