@@ -10,7 +10,15 @@ from django.utils import timezone
 from partners.demo import DEMO_ACCOUNTS
 from partners.models import Partner
 from plenaries import services
-from plenaries.models import AgendaItem, Plenary, Registration, semester_bounds, semester_of
+from plenaries.models import (
+    AgendaItem,
+    Attendance,
+    Plenary,
+    Registration,
+    semester_bounds,
+    semester_of,
+)
+from plenaries.models.plenary import Visibility
 
 PLACE = ("Salle des fêtes de l'Hôtel de Ville", "11 rue Georges Ditsch, 57100 Thionville")
 
@@ -27,7 +35,7 @@ PAST = [
         "minutes": "## Participants\n\nDix-huit partenaires étaient présents ou représentés.\n\n"
         "## Bilan\n\nLes partenaires ont présenté le guide des permanences d'accès aux droits.\n\n"
         "## Décisions\n\nLa plénière adopte deux thèmes prioritaires (voir ci-dessous).",
-        "visibility": "public",
+        "visibility": Visibility.PUBLIC,
         "decisions": [
             ("Approbation du compte rendu de la plénière précédente", None),
             (
@@ -46,17 +54,17 @@ PAST = [
             ),
         ],
         "attendance": {
-            "emergence": "present",
-            "croix-rouge-francaise": "present",
-            "mission-locale": "represented",
-            "athenes": "excused",
+            "emergence": Attendance.Status.PRESENT,
+            "croix-rouge-francaise": Attendance.Status.PRESENT,
+            "mission-locale": Attendance.Status.REPRESENTED,
+            "athenes": Attendance.Status.EXCUSED,
         },
     },
     {
         "minutes": "## Bilan du semestre\n\nLes groupes de travail ont présenté leurs avancées.\n\n"
         "## Échanges entre partenaires\n\nCe compte rendu contient des échanges internes au "
         "réseau : il est réservé aux membres.",
-        "visibility": "network",
+        "visibility": Visibility.NETWORK,
         "decisions": [
             (
                 "Adoption du thème « Insertion des jeunes »",
@@ -67,10 +75,10 @@ PAST = [
             ),
         ],
         "attendance": {
-            "emergence": "present",
-            "croix-rouge-francaise": "absent",
-            "mission-locale": "present",
-            "athenes": "present",
+            "emergence": Attendance.Status.PRESENT,
+            "croix-rouge-francaise": Attendance.Status.ABSENT,
+            "mission-locale": Attendance.Status.PRESENT,
+            "athenes": Attendance.Status.PRESENT,
         },
     },
 ]
@@ -107,7 +115,9 @@ def load(*, stdout) -> None:
                     plenary=plenary,
                     partner=partner,
                     status=status,
-                    persons_present="Personne de démonstration" if status == "present" else "",
+                    persons_present="Personne de démonstration"
+                    if status == Attendance.Status.PRESENT
+                    else "",
                     by=staff,
                 )
         plenary.refresh_from_db()

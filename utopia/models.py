@@ -70,16 +70,21 @@ class NeedReportQuerySet(models.QuerySet):
         return self.filter(status=NeedReport.Status.NEW)
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class NeedReportStatus(models.TextChoices):
+    NEW = "new", _("À trier")
+    ROUTED = "routed", _("Orienté")
+    DISMISSED = "dismissed", _("Écarté")
+
+
 class NeedReport(models.Model):
     """A need reported by anyone, without an account, through "Signaler un besoin". The CCAS
     triages it: routed to a priority theme or to a working group (where it becomes one of the
     group's needs), or dismissed. Contact details are optional and erased after a while
     (`manage.py purge_need_report_contacts`)."""
 
-    class Status(models.TextChoices):
-        NEW = "new", _("À trier")
-        ROUTED = "routed", _("Orienté")
-        DISMISSED = "dismissed", _("Écarté")
+    Status = NeedReportStatus
 
     description = models.TextField(
         _("besoin constaté"),
@@ -161,18 +166,21 @@ class NeedReport(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["new", "routed", "dismissed"]),
+                condition=Q(status__in=NeedReportStatus.values),
                 name="needreport_status_valid",
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(status="routed")
+                    Q(status=NeedReportStatus.ROUTED)
                     & (
                         Q(routed_group__isnull=False, routed_theme__isnull=True)
                         | Q(routed_group__isnull=True, routed_theme__isnull=False)
                     )
                 )
-                | (~Q(status="routed") & Q(routed_group__isnull=True, routed_theme__isnull=True)),
+                | (
+                    ~Q(status=NeedReportStatus.ROUTED)
+                    & Q(routed_group__isnull=True, routed_theme__isnull=True)
+                ),
                 name="needreport_routed_to_one_place",
                 violation_error_message=_(
                     "Un signalement orienté l'est vers un groupe ou vers un thème, pas les deux."
@@ -187,7 +195,7 @@ class NeedReport(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status="new") | Q(handled_at__isnull=False),
+                condition=Q(status=NeedReportStatus.NEW) | Q(handled_at__isnull=False),
                 name="needreport_handled_has_date",
             ),
         ]

@@ -14,7 +14,7 @@ from partners.demo import DEMO_ACCOUNTS
 from partners.models import Action, Partner
 from plenaries.models import Plenary, Theme
 from workgroups import services
-from workgroups.models import CoordinatedProject, Meeting, Need, WorkingGroup
+from workgroups.models import CoordinatedProject, Election, Meeting, Need, WorkingGroup
 
 THEMES = [
     ("logement-et-hebergement", "Logement et hébergement"),
@@ -90,7 +90,7 @@ def load(*, stdout) -> None:
         opens_at=now - datetime.timedelta(hours=2),
         closes_at=now + datetime.timedelta(days=7),
         term_starts_on=today,
-        tie_rule="seniority",
+        tie_rule=Election.TieRule.SENIORITY,
         by=staff,
     )
     karim = services.candidacy_submit(
@@ -220,7 +220,7 @@ def load(*, stdout) -> None:
         opens_at=now - datetime.timedelta(hours=1),
         closes_at=now + datetime.timedelta(days=10),
         term_starts_on=today + datetime.timedelta(days=11),
-        tie_rule="lot",
+        tie_rule=Election.TieRule.LOT,
         by=staff,
     )
     services.candidacy_submit(

@@ -271,7 +271,8 @@ class ProjectForm(HelperMixin, forms.ModelForm):
     def __init__(self, *args, group: WorkingGroup, **kwargs):
         super().__init__(*args, **kwargs)
         partners = Partner.objects.filter(
-            group_memberships__group=group, group_memberships__status="active"
+            group_memberships__group=group,
+            group_memberships__status=GroupMembership.Status.ACTIVE,
         ).order_by("name")
         self.fields["lead_partner"].queryset = partners
         self.fields["contributors"].queryset = partners

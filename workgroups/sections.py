@@ -31,7 +31,10 @@ def member_space_context(request) -> dict:
     partner_ids = member_partner_ids(request.user)
     # Whether the user pilots the group comes with each seat: a pilot is one of its members.
     seats = list(
-        GroupMembership.objects.filter(partner_id__in=partner_ids, status__in=["pending", "active"])
+        GroupMembership.objects.filter(
+            partner_id__in=partner_ids,
+            status__in=[GroupMembership.Status.PENDING, GroupMembership.Status.ACTIVE],
+        )
         .annotate(
             user_pilots=Exists(
                 PilotTerm.objects.current().filter(user=request.user, group=OuterRef("group"))
@@ -47,8 +50,8 @@ def member_space_context(request) -> dict:
         .filter(
             opens_at__lte=now,
             closes_at__gt=now,
-            group__memberships__status="active",
-            group__memberships__role="member",
+            group__memberships__status=GroupMembership.Status.ACTIVE,
+            group__memberships__role=GroupMembership.Role.MEMBER,
             group__memberships__representatives__membership__user=request.user,
         )
         .exclude(participations__partner_id__in=partner_ids)

@@ -136,7 +136,9 @@ def membership_request(
     if not partner.is_active:
         raise ValidationError(_("Ce partenaire n'est plus actif."), code="inactive_partner")
     if GroupMembership.objects.filter(
-        group=group, partner=partner, status__in=["pending", "active"]
+        group=group,
+        partner=partner,
+        status__in=[GroupMembership.Status.PENDING, GroupMembership.Status.ACTIVE],
     ).exists():
         raise ValidationError(
             _("%(partner)s est déjà dans ce groupe ou y a une demande en attente.")
@@ -306,7 +308,9 @@ def pilot_designate(
         raise ValidationError(
             {"minutes_reference": _("Indiquez la référence du compte rendu de la réunion.")}
         )
-    if not representative_seat(group=group, user=user, partner=partner, role="member"):
+    if not representative_seat(
+        group=group, user=user, partner=partner, role=GroupMembership.Role.MEMBER
+    ):
         raise ValidationError(
             _("Le pilote est choisi parmi les représentants des partenaires membres du groupe."),
             code="not_representative",
@@ -384,7 +388,9 @@ def _lock_running(election: Election) -> Election:
 def candidacy_submit(*, election: Election, by, partner: Partner, statement: str = "") -> Candidate:
     """`by` stands as a candidate, for one of the partners they represent."""
     election = _lock_running(election)
-    if not representative_seat(group=election.group, user=by, partner=partner, role="member"):
+    if not representative_seat(
+        group=election.group, user=by, partner=partner, role=GroupMembership.Role.MEMBER
+    ):
         raise ValidationError(
             _(
                 "Seuls les représentants des partenaires membres du groupe peuvent être candidats "
@@ -439,7 +445,9 @@ def ballot_cast(*, election: Election, partner: Partner, by, candidate: Candidat
         raise ValidationError(_("Le vote n'est pas encore ouvert."), code="not_open")
     if now >= election.closes_at:
         raise ValidationError(_("Le vote est terminé."), code="window_over")
-    if not representative_seat(group=election.group, user=by, partner=partner, role="member"):
+    if not representative_seat(
+        group=election.group, user=by, partner=partner, role=GroupMembership.Role.MEMBER
+    ):
         raise ValidationError(
             _(
                 "Seuls les représentants d'un partenaire membre du groupe votent, au nom de ce "

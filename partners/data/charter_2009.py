@@ -5,6 +5,8 @@ partner by partner. Illegible names are left empty with a note: never invent a n
 
 import datetime
 
+from partners.models import Partner
+
 SIGNED_ON = datetime.date(2009, 5, 26)
 VERSION = "2009"
 TITLE = "Charte UTOPIA — Union Thionvilloise pour l'Optimisation des Pratiques Inter Associatives"
@@ -71,9 +73,9 @@ toutes les actions des partenaires au travers de son site internet.
 THIONVILLE, le 26 mai 2009
 """
 
-ASSOCIATIVE = "associative"
-INSTITUTIONAL = "institutional"
-COORDINATOR = "coordinator"
+ASSOCIATIVE = Partner.Kind.ASSOCIATIVE
+INSTITUTIONAL = Partner.Kind.INSTITUTIONAL
+COORDINATOR = Partner.Kind.COORDINATOR
 
 # (partner name, acronym, kind, [(civility, name, role)], review note or "").
 # Kinds are a first reading for CCAS staff to confirm in the back-office: the scan says

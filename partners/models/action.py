@@ -81,22 +81,29 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class ActionKind(models.TextChoices):
+    EVENT = "event", _("Événement")
+    SERVICE = "service", _("Service permanent")
+    PROJECT = "project", _("Projet")
+    VOLUNTEERING = "volunteering", _("Appel à bénévoles")
+
+
+class ActionStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("En attente de relecture")
+    CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
+    PUBLISHED = "published", _("Publiée")
+    REJECTED = "rejected", _("Refusée")
+
+
 class Action(models.Model):
     """Something a partner does for the public: an event, a permanent service, a project or a
     call for volunteers."""
 
-    class Kind(models.TextChoices):
-        EVENT = "event", _("Événement")
-        SERVICE = "service", _("Service permanent")
-        PROJECT = "project", _("Projet")
-        VOLUNTEERING = "volunteering", _("Appel à bénévoles")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Brouillon")
-        SUBMITTED = "submitted", _("En attente de relecture")
-        CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
-        PUBLISHED = "published", _("Publiée")
-        REJECTED = "rejected", _("Refusée")
+    Kind = ActionKind
+    Status = ActionStatus
 
     partner = models.ForeignKey(
         Partner,
@@ -246,7 +253,7 @@ class Action(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=~Q(kind="event") | Q(starts_at__isnull=False),
+                condition=~Q(kind=ActionKind.EVENT) | Q(starts_at__isnull=False),
                 name="action_event_has_start",
                 violation_error_message=_("Un événement a une date de début."),
             ),
@@ -256,17 +263,15 @@ class Action(models.Model):
                 violation_error_message=_("Une image doit avoir un texte alternatif."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
+                condition=~Q(status=ActionStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="action_published_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["draft", "submitted", "changes_requested", "published", "rejected"]
-                ),
+                condition=Q(status__in=ActionStatus.values),
                 name="action_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["event", "service", "project", "volunteering"]),
+                condition=Q(kind__in=ActionKind.values),
                 name="action_kind_valid",
             ),
         ]

@@ -9,13 +9,18 @@ from partners.validators import validate_single_line
 from .partner import Partner
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Membre")
+    MANAGER = "manager", _("Responsable")
+
+
 class Membership(models.Model):
     """A user's seat in a partner: members keep its page and post its actions; managers may
     also invite colleagues."""
 
-    class Role(models.TextChoices):
-        MEMBER = "member", _("Membre")
-        MANAGER = "manager", _("Responsable")
+    Role = MembershipRole
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,7 +48,7 @@ class Membership(models.Model):
                 violation_error_message=_("Cette personne est déjà membre de ce partenaire."),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["member", "manager"]), name="membership_role_valid"
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
             ),
         ]
 

@@ -55,13 +55,18 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class PartnerKind(models.TextChoices):
+    ASSOCIATIVE = "associative", _("Partenaire associatif")
+    INSTITUTIONAL = "institutional", _("Partenaire institutionnel")
+    COORDINATOR = "coordinator", _("Coordinateur (CCAS)")
+
+
 class Partner(models.Model):
     """A member of the UTOPIA network: an association, an institution, or the CCAS itself."""
 
-    class Kind(models.TextChoices):
-        ASSOCIATIVE = "associative", _("Partenaire associatif")
-        INSTITUTIONAL = "institutional", _("Partenaire institutionnel")
-        COORDINATOR = "coordinator", _("Coordinateur (CCAS)")
+    Kind = PartnerKind
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.ASSOCIATIVE)
     name = models.CharField(
@@ -182,7 +187,7 @@ class Partner(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind"],
-                condition=Q(kind="coordinator"),
+                condition=Q(kind=PartnerKind.COORDINATOR),
                 name="partner_single_coordinator",
                 violation_error_message=_("Le réseau n'a qu'un coordinateur : le CCAS."),
             ),
@@ -197,7 +202,7 @@ class Partner(models.Model):
                 violation_error_message=_("Un logo doit avoir un texte alternatif."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["associative", "institutional", "coordinator"]),
+                condition=Q(kind__in=PartnerKind.values),
                 name="partner_kind_valid",
             ),
         ]

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from partners import rules as partner_rules
+from partners.models import Action
 
 register = template.Library()
 
@@ -110,11 +111,11 @@ def action_image(action, box: int = 640, css_class: str = "action-image", lazy: 
 
 
 STATUS_BADGES = {
-    "draft": "neutral",
-    "submitted": "warn",
-    "changes_requested": "bad",
-    "published": "ok",
-    "rejected": "bad",
+    Action.Status.DRAFT: "neutral",
+    Action.Status.SUBMITTED: "warn",
+    Action.Status.CHANGES_REQUESTED: "bad",
+    Action.Status.PUBLISHED: "ok",
+    Action.Status.REJECTED: "bad",
 }
 
 

@@ -43,12 +43,17 @@ class Convocation(models.Model):
         return f"{self.get_kind_display()} — {self.plenary}"
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class RegistrationAnswer(models.TextChoices):
+    ATTENDING = "attending", _("Présent")
+    EXCUSED = "excused", _("Excusé")
+
+
 class Registration(models.Model):
     """A partner's answer to a convocation, given by one of its members."""
 
-    class Answer(models.TextChoices):
-        ATTENDING = "attending", _("Présent")
-        EXCUSED = "excused", _("Excusé")
+    Answer = RegistrationAnswer
 
     plenary = models.ForeignKey(
         Plenary, verbose_name=_("plénière"), on_delete=models.CASCADE, related_name="registrations"
@@ -87,8 +92,12 @@ class Registration(models.Model):
                 violation_error_message=_("Ce partenaire a déjà répondu à cette convocation."),
             ),
             models.CheckConstraint(
-                condition=Q(answer="attending", attendee_count__gte=1, attendee_count__lte=50)
-                | Q(answer="excused", attendee_count=0),
+                condition=Q(
+                    answer=RegistrationAnswer.ATTENDING,
+                    attendee_count__gte=1,
+                    attendee_count__lte=50,
+                )
+                | Q(answer=RegistrationAnswer.EXCUSED, attendee_count=0),
                 name="registration_count_matches_answer",
                 violation_error_message=_(
                     "Indiquez entre 1 et 50 personnes si le partenaire vient, aucune s'il est "
@@ -106,14 +115,17 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(status__in=Attendance.PARTICIPATING)
 
 
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Présent")
+    REPRESENTED = "represented", _("Représenté")
+    EXCUSED = "excused", _("Excusé")
+    ABSENT = "absent", _("Absent")
+
+
 class Attendance(models.Model):
     """Whether a partner took part in a plenary, recorded by CCAS staff afterwards."""
 
-    class Status(models.TextChoices):
-        PRESENT = "present", _("Présent")
-        REPRESENTED = "represented", _("Représenté")
-        EXCUSED = "excused", _("Excusé")
-        ABSENT = "absent", _("Absent")
+    Status = AttendanceStatus
 
     PARTICIPATING = [Status.PRESENT, Status.REPRESENTED]
 
@@ -160,7 +172,7 @@ class Attendance(models.Model):
                 violation_error_message=_("La présence de ce partenaire est déjà saisie."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["present", "represented", "excused", "absent"]),
+                condition=Q(status__in=AttendanceStatus.values),
                 name="attendance_status_valid",
             ),
         ]

@@ -49,6 +49,15 @@ class PlenaryQuerySet(models.QuerySet):
         return self.filter(status=Plenary.Status.HELD)
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class PlenaryStatus(models.TextChoices):
+    PREPARATION = "preparation", _("En préparation")
+    CONVENED = "convened", _("Convoquée")
+    HELD = "held", _("Tenue")
+    CANCELLED = "cancelled", _("Annulée")
+
+
 class Plenary(models.Model):
     """The semestrial plenary meeting of the network, organised and minuted by the CCAS."""
 
@@ -56,11 +65,7 @@ class Plenary(models.Model):
         FIRST = 1, _("1er semestre")
         SECOND = 2, _("2d semestre")
 
-    class Status(models.TextChoices):
-        PREPARATION = "preparation", _("En préparation")
-        CONVENED = "convened", _("Convoquée")
-        HELD = "held", _("Tenue")
-        CANCELLED = "cancelled", _("Annulée")
+    Status = PlenaryStatus
 
     year = models.PositiveSmallIntegerField(_("année"))
     semester = models.PositiveSmallIntegerField(_("semestre"), choices=Semester)
@@ -162,14 +167,14 @@ class Plenary(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(minutes_published_on__isnull=True) | Q(status="held"),
+                condition=Q(minutes_published_on__isnull=True) | Q(status=PlenaryStatus.HELD),
                 name="plenary_minutes_only_when_held",
                 violation_error_message=_(
                     "Le compte rendu ne peut être publié qu'une fois la plénière tenue."
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["preparation", "convened", "held", "cancelled"]),
+                condition=Q(status__in=PlenaryStatus.values),
                 name="plenary_status_valid",
             ),
         ]

@@ -27,13 +27,18 @@ class PilotTermQuerySet(models.QuerySet):
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class PilotTermSource(models.TextChoices):
+    ELECTION = "election", _("élu dans le portail")
+    MEETING = "meeting", _("désigné en réunion")
+
+
 class PilotTerm(models.Model):
     """A pilot of a group from a date: elected in the portal or designated at a meeting. Kept
     after it ends: the history of the group's pilots."""
 
-    class Source(models.TextChoices):
-        ELECTION = "election", _("élu dans le portail")
-        MEETING = "meeting", _("désigné en réunion")
+    Source = PilotTermSource
 
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="pilot_terms"
@@ -97,8 +102,9 @@ class PilotTerm(models.Model):
                 violation_error_message=_("Un mandat ne peut pas finir avant d'avoir commencé."),
             ),
             models.CheckConstraint(
-                condition=Q(source="election", election__isnull=False)
-                | Q(source="meeting", election__isnull=True) & ~Q(minutes_reference=""),
+                condition=Q(source=PilotTermSource.ELECTION, election__isnull=False)
+                | Q(source=PilotTermSource.MEETING, election__isnull=True)
+                & ~Q(minutes_reference=""),
                 name="pilotterm_source_is_documented",
                 violation_error_message=_(
                     "Un pilote désigné en réunion est enregistré avec la référence du compte rendu."
@@ -123,13 +129,16 @@ class ElectionQuerySet(models.QuerySet):
         return self.running().filter(opens_at__lte=now, closes_at__gt=now)
 
 
+class ElectionTieRule(models.TextChoices):
+    SENIORITY = "seniority", _("ancienneté du partenaire dans le groupe, puis tirage au sort")
+    LOT = "lot", _("tirage au sort")
+
+
 class Election(models.Model):
     """The election of a group's pilot: one ballot per member partner, during a window, under
     a tie rule stated at opening. Once closed it is frozen."""
 
-    class TieRule(models.TextChoices):
-        SENIORITY = "seniority", _("ancienneté du partenaire dans le groupe, puis tirage au sort")
-        LOT = "lot", _("tirage au sort")
+    TieRule = ElectionTieRule
 
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="elections"
@@ -202,7 +211,7 @@ class Election(models.Model):
                 violation_error_message=_("Une élection est déjà en cours dans ce groupe."),
             ),
             models.CheckConstraint(
-                condition=Q(tie_rule__in=["seniority", "lot"]), name="election_tie_rule_valid"
+                condition=Q(tie_rule__in=ElectionTieRule.values), name="election_tie_rule_valid"
             ),
         ]
 

@@ -15,13 +15,18 @@ class WorkingGroupQuerySet(models.QuerySet):
         return self.filter(status=WorkingGroup.Status.ACTIVE)
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class WorkingGroupStatus(models.TextChoices):
+    ACTIVE = "active", _("Actif")
+    CLOSED = "closed", _("Clos")
+
+
 class WorkingGroup(models.Model):
     """A thematic working group: partners gathered around a priority theme adopted in plenary.
     The group writes its own organisation and designates its pilot among its members."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Actif")
-        CLOSED = "closed", _("Clos")
+    Status = WorkingGroupStatus
 
     theme = models.ForeignKey(
         "plenaries.Theme",
@@ -66,11 +71,11 @@ class WorkingGroup(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["active", "closed"]), name="workinggroup_status_valid"
+                condition=Q(status__in=WorkingGroupStatus.values), name="workinggroup_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="active", closed_on__isnull=True)
-                | Q(status="closed", closed_on__isnull=False),
+                condition=Q(status=WorkingGroupStatus.ACTIVE, closed_on__isnull=True)
+                | Q(status=WorkingGroupStatus.CLOSED, closed_on__isnull=False),
                 name="workinggroup_closed_has_date",
                 violation_error_message=_(
                     "Un groupe clos a une date de clôture, et seulement lui."
@@ -108,20 +113,25 @@ class GroupMembershipQuerySet(models.QuerySet):
         return self.filter(status=GroupMembership.Status.PENDING)
 
 
+class GroupMembershipRole(models.TextChoices):
+    MEMBER = "member", _("Membre")
+    EXPERT = "expert", _("Expert")
+
+
+class GroupMembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Demande en attente")
+    ACTIVE = "active", _("Dans le groupe")
+    REFUSED = "refused", _("Demande refusée")
+    LEFT = "left", _("A quitté le groupe")
+
+
 class GroupMembership(models.Model):
     """A partner's seat in a group: associative partners are members (they vote for the
     pilot), institutional partners sit as experts with their specialty. Leaving keeps the row,
     with its date, so the group's history stays whole."""
 
-    class Role(models.TextChoices):
-        MEMBER = "member", _("Membre")
-        EXPERT = "expert", _("Expert")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Demande en attente")
-        ACTIVE = "active", _("Dans le groupe")
-        REFUSED = "refused", _("Demande refusée")
-        LEFT = "left", _("A quitté le groupe")
+    Role = GroupMembershipRole
+    Status = GroupMembershipStatus
 
     group = models.ForeignKey(
         WorkingGroup,
@@ -185,31 +195,34 @@ class GroupMembership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "partner"],
-                condition=Q(status__in=["pending", "active"]),
+                condition=Q(
+                    status__in=[GroupMembershipStatus.PENDING, GroupMembershipStatus.ACTIVE]
+                ),
                 name="groupmembership_one_current_seat",
                 violation_error_message=_(
                     "Ce partenaire est déjà dans ce groupe ou y a une demande en attente."
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["member", "expert"]), name="groupmembership_role_valid"
+                condition=Q(role__in=GroupMembershipRole.values), name="groupmembership_role_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "active", "refused", "left"]),
+                condition=Q(status__in=GroupMembershipStatus.values),
                 name="groupmembership_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(role="member") | ~Q(specialty=""),
+                condition=Q(role=GroupMembershipRole.MEMBER) | ~Q(specialty=""),
                 name="groupmembership_expert_has_specialty",
                 violation_error_message=_("Un expert siège avec sa spécialité : indiquez-la."),
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["active", "left"]) | Q(joined_on__isnull=False),
+                condition=~Q(status__in=[GroupMembershipStatus.ACTIVE, GroupMembershipStatus.LEFT])
+                | Q(joined_on__isnull=False),
                 name="groupmembership_joined_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(status="left", left_on__isnull=False)
-                | (~Q(status="left") & Q(left_on__isnull=True)),
+                condition=Q(status=GroupMembershipStatus.LEFT, left_on__isnull=False)
+                | (~Q(status=GroupMembershipStatus.LEFT) & Q(left_on__isnull=True)),
                 name="groupmembership_left_has_date",
                 violation_error_message=_("Un départ est enregistré avec sa date."),
             ),

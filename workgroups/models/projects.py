@@ -14,12 +14,17 @@ from partners.validators import validate_single_line
 from .group import WorkingGroup
 
 
+# Choices live outside their model (which names them as an attribute) so that its Meta's
+# constraints can use their members: Meta's body does not see the model's own names.
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("Repéré")
+    IN_PROGRESS = "in_progress", _("En cours de traitement")
+    ANSWERED = "answered", _("Pris en charge")
+    DROPPED = "dropped", _("Abandonné")
+
+
 class Need(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", _("Repéré")
-        IN_PROGRESS = "in_progress", _("En cours de traitement")
-        ANSWERED = "answered", _("Pris en charge")
-        DROPPED = "dropped", _("Abandonné")
+    Status = NeedStatus
 
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="needs"
@@ -49,7 +54,7 @@ class Need(models.Model):
         verbose_name_plural = _("besoins repérés")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["open", "in_progress", "answered", "dropped"]),
+                condition=Q(status__in=NeedStatus.values),
                 name="need_status_valid",
             ),
         ]
@@ -63,14 +68,17 @@ class CoordinatedProjectQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
+class ProjectStatus(models.TextChoices):
+    IDEA = "idea", _("Idée")
+    PREPARATION = "preparation", _("En préparation")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+
+
 class CoordinatedProject(models.Model):
     """A project that several partners build together to answer needs the group found."""
 
-    class Status(models.TextChoices):
-        IDEA = "idea", _("Idée")
-        PREPARATION = "preparation", _("En préparation")
-        RUNNING = "running", _("En cours")
-        DONE = "done", _("Terminé")
+    Status = ProjectStatus
 
     group = models.ForeignKey(
         WorkingGroup, verbose_name=_("groupe"), on_delete=models.CASCADE, related_name="projects"
@@ -122,7 +130,7 @@ class CoordinatedProject(models.Model):
         verbose_name_plural = _("projets coordonnés")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["idea", "preparation", "running", "done"]),
+                condition=Q(status__in=ProjectStatus.values),
                 name="coordinatedproject_status_valid",
             ),
         ]
@@ -134,15 +142,18 @@ class CoordinatedProject(models.Model):
         return reverse("workgroups:project_detail", kwargs={"slug": self.group.slug, "pk": self.pk})
 
 
+class ExpertiseRequestStatus(models.TextChoices):
+    OPEN = "open", _("En attente de réponse")
+    ANSWERED = "answered", _("Répondue")
+    # With a context: Django's own French catalogue would turn the bare msgid "Close" into
+    # the verb "Fermer".
+    CLOSED = "closed", pgettext_lazy("statut d'un échange d'expertise", "Close")
+
+
 class ExpertiseRequest(models.Model):
     """A question a group puts to an institutional partner; both sides see the thread."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("En attente de réponse")
-        ANSWERED = "answered", _("Répondue")
-        # With a context: Django's own French catalogue would turn the bare msgid "Close" into
-        # the verb "Fermer".
-        CLOSED = "closed", pgettext_lazy("statut d'un échange d'expertise", "Close")
+    Status = ExpertiseRequestStatus
 
     group = models.ForeignKey(
         WorkingGroup,
@@ -174,7 +185,7 @@ class ExpertiseRequest(models.Model):
         verbose_name_plural = _("demandes d'expertise")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["open", "answered", "closed"]),
+                condition=Q(status__in=ExpertiseRequestStatus.values),
                 name="expertiserequest_status_valid",
             ),
         ]

@@ -112,7 +112,10 @@ class JoinRequestView(ScopedPermissionRequiredMixin, GroupMixin, FormView):
             .filter(pk__in=member_partner_ids(self.request.user))
             .exclude(
                 group_memberships__group=self.group,
-                group_memberships__status__in=["pending", "active"],
+                group_memberships__status__in=[
+                    GroupMembership.Status.PENDING,
+                    GroupMembership.Status.ACTIVE,
+                ],
             )
             .order_by("name")
         )

@@ -70,7 +70,10 @@ class SpaceView(SpaceMixin, TemplateView):
                     GroupMembership.objects.pending().filter(group=OuterRef("pk"))
                 ),
                 open_need_count=_count(
-                    Need.objects.filter(group=OuterRef("pk"), status__in=["open", "in_progress"])
+                    Need.objects.filter(
+                        group=OuterRef("pk"),
+                        status__in=[Need.Status.OPEN, Need.Status.IN_PROGRESS],
+                    )
                 ),
             )
         )
