@@ -13,7 +13,7 @@ from partners.emails import NormalizedEmailField
 from partners.images import SafeImageField
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
-from partners.rules import has_staff_powers, member_partner_ids
+from partners.rules import has_staff_permission, member_partner_ids
 from partners.validators import validate_single_line, validate_siren
 
 
@@ -373,7 +373,7 @@ class ActionForm(forms.ModelForm):
             # An action stays with its partner: staff may move it in the back-office.
             self.fields["partner"].disabled = True
             self.fields["partner"].queryset = Partner.objects.filter(pk=self.instance.partner_id)
-        elif user is not None and not has_staff_powers(user):
+        elif user is not None and not has_staff_permission(user, "partners.add_action"):
             # The user's partners were read by the permission check: no query here.
             mine = member_partner_ids(user)
             self.fields["partner"].queryset = partners.filter(pk__in=mine)
@@ -460,7 +460,7 @@ class BulletinPostForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         partners = Partner.objects.filter(is_active=True).order_by("name")
-        if not has_staff_powers(user):
+        if not has_staff_permission(user, "partners.add_bulletinpost"):
             partners = partners.filter(pk__in=member_partner_ids(user))
         self.fields["partner"].queryset = partners
         self.fields["partner"].label = _("Au nom de")

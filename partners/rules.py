@@ -20,13 +20,40 @@ def has_staff_powers(user) -> bool:
     return callable(is_verified) and is_verified() is True
 
 
+def has_staff_permission(user, perm: str) -> bool:
+    """A CCAS staff power on the portal: staff powers (`has_staff_powers`) and the named Django
+    permission that the back-office asks for the same power (`partners.moderate_action`,
+    `partners.change_action`...), so that a staff group given exactly some permissions has
+    exactly those powers in both places. Superusers hold every permission.
+
+    `user.has_perm` asks the rules backend too, which knows no Django permission's name
+    (tests/utopia/test_admin_permissions.py checks that no rule bears one): the answer is
+    Django's, and a rule built on this one cannot call itself."""
+    return has_staff_powers(user) and user.has_perm(perm)
+
+
+# Every permission named through staff_with, for the test that each one exists (a misspelt
+# name would refuse every agent but the superusers, silently).
+STAFF_PERMISSIONS: set[str] = set()
+
+
+def staff_with(perm: str) -> rules.Predicate:
+    """The rules predicate of `has_staff_permission(user, perm)`, to combine with the members'
+    own predicates in the rules below and in the other apps' rules.py."""
+    STAFF_PERMISSIONS.add(perm)
+    return rules.predicate(
+        lambda user: has_staff_permission(user, perm), name=f"staff_with({perm})"
+    )
+
+
 def has_portal_perm(user, perm: str, obj=None) -> bool:
     """Whether `user` may do `perm` (a rule below or in another app's rules.py) on the portal.
 
     Not `user.has_perm` alone: Django grants an active superuser every permission before asking
     any rule, which would hand an unverified superuser every staff power. Verified staff keep
-    Django's verdict; everyone else gets the rules' verdict, where staff powers need
-    `has_staff_powers`."""
+    Django's verdict (a superuser may do everything; another agent, what the rules give them,
+    whose staff powers each need a named permission: `staff_with`); everyone else gets the
+    rules' verdict."""
     if has_staff_powers(user):
         return user.has_perm(perm, obj)
     return rules.has_perm(perm, user, obj)
@@ -99,20 +126,32 @@ def is_bulletin_post_author_or_manager(user, post) -> bool:
     return post.author_id == user.pk or post.partner_id in managed_partner_ids(user)
 
 
-@rules.predicate
-def is_verified_staff(user) -> bool:
-    return has_staff_powers(user)
-
-
-rules.add_perm("partners.edit_partner_page", is_verified_staff | is_partner_member)
-rules.add_perm("partners.invite_to_partner", is_verified_staff | is_partner_manager)
-rules.add_perm("partners.view_network", is_verified_staff | is_network_member)
-rules.add_perm("partners.post_action", is_verified_staff | is_network_member)
-rules.add_perm("partners.edit_action", is_verified_staff | is_action_owner_member)
+# Each staff power names the permission that the back-office asks for the same power; the
+# README's "Sécurité" section lists them for the staff groups.
 rules.add_perm(
-    "partners.view_action_moderation",
-    is_verified_staff | is_action_owner_member | is_action_co_organiser_member,
+    "partners.edit_partner_page", is_partner_member | staff_with("partners.change_partner")
 )
 rules.add_perm(
-    "partners.remove_bulletin_post", is_verified_staff | is_bulletin_post_author_or_manager
+    "partners.invite_to_partner", is_partner_manager | staff_with("partners.add_invitation")
+)
+# The network's own pages (its bulletin): staff read them as the back-office's list of posts.
+rules.add_perm(
+    "partners.view_network", is_network_member | staff_with("partners.view_bulletinpost")
+)
+rules.add_perm(
+    "partners.post_to_bulletin", is_network_member | staff_with("partners.add_bulletinpost")
+)
+rules.add_perm("partners.post_action", is_network_member | staff_with("partners.add_action"))
+# Starting an action in a partner's name (the new action's partner is set).
+rules.add_perm("partners.create_action", is_action_owner_member | staff_with("partners.add_action"))
+rules.add_perm(
+    "partners.edit_action", is_action_owner_member | staff_with("partners.change_action")
+)
+rules.add_perm(
+    "partners.view_action_moderation",
+    is_action_owner_member | is_action_co_organiser_member | staff_with("partners.view_action"),
+)
+rules.add_perm(
+    "partners.remove_bulletin_post",
+    is_bulletin_post_author_or_manager | staff_with("partners.moderate_bulletin_post"),
 )

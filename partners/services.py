@@ -31,7 +31,7 @@ from partners.models import (
     Partner,
     Signature,
 )
-from partners.rules import has_portal_perm, has_staff_powers, member_partner_ids
+from partners.rules import has_portal_perm, has_staff_permission, member_partner_ids
 
 User = get_user_model()
 
@@ -399,7 +399,10 @@ def signature_names_hide_expired(*, today: datetime.date | None = None) -> int:
 @transaction.atomic
 def bulletin_post_create(*, post: BulletinPost, by) -> BulletinPost:
     """Share news with the network, in the name of one of the author's partners."""
-    if not (has_staff_powers(by) or post.partner_id in member_partner_ids(by)):
+    if not (
+        post.partner_id in member_partner_ids(by)
+        or has_staff_permission(by, "partners.add_bulletinpost")
+    ):
         raise ValidationError(
             _("Vous ne pouvez publier qu'au nom d'un partenaire dont vous êtes membre."),
             code="not_member",
@@ -484,8 +487,8 @@ def _check_transition(action: Action, name: str) -> str:
     return target
 
 
-def _check_member(action: Action, by) -> None:
-    if by is None or not has_portal_perm(by, "partners.edit_action", action):
+def _check_member(action: Action, by, permission: str = "partners.edit_action") -> None:
+    if by is None or not has_portal_perm(by, permission, action):
         raise ValidationError(
             _("Vous ne pouvez pas modifier ni soumettre une action d'un autre partenaire."),
             code="forbidden",
@@ -493,9 +496,13 @@ def _check_member(action: Action, by) -> None:
 
 
 def _check_staff(by) -> None:
-    if by is None or not has_staff_powers(by):
+    if by is None or not has_staff_permission(by, "partners.moderate_action"):
         raise ValidationError(
-            _("Seule l'équipe du CCAS peut modérer les actions."), code="forbidden"
+            _(
+                "Seuls les agents du CCAS qui ont le droit de modérer les actions peuvent les "
+                "publier, demander des modifications ou les refuser."
+            ),
+            code="forbidden",
         )
 
 
@@ -551,7 +558,7 @@ def _notify_members_of_decision(action: Action, step: ActionTransition) -> None:
 @transaction.atomic
 def action_create(*, action: Action, by, fields_of_action=None, co_organisers=None) -> Action:
     """A member starts an action for their partner (the form has set its fields): a draft."""
-    _check_member(action, by)
+    _check_member(action, by, "partners.create_action")
     action.status = Status.DRAFT
     action.created_by = by
     action.full_clean()
@@ -566,19 +573,21 @@ def action_update(*, action: Action, by, fields_of_action=None, co_organisers=No
     """Save an edited action. A member editing a published action sends it back to review,
     unless staff have marked the partner as trusted; staff edits never change the status."""
     stored = _lock(action)
-    if stored.partner_id != action.partner_id and not has_staff_powers(by):
+    # Staff edits: those of an agent who may change any action (a member's own are not).
+    by_staff = has_staff_permission(by, "partners.change_action")
+    if stored.partner_id != action.partner_id and not by_staff:
         raise ValidationError(
             _("Une action ne change pas de partenaire ; demandez-le au CCAS."), code="forbidden"
         )
     _check_member(stored, by)
-    if stored.status not in EDITABLE_STATUSES and not has_staff_powers(by):
+    if stored.status not in EDITABLE_STATUSES and not by_staff:
         raise ValidationError(_("Une action refusée ne peut plus être modifiée."), code="illegal")
     action.status = stored.status
     action.published_at = stored.published_at
     action.full_clean()
     authored(action, by=by).save()
     _set_relations(action, fields_of_action, co_organisers)
-    if stored.status == Status.PUBLISHED and not has_staff_powers(by):
+    if stored.status == Status.PUBLISHED and not by_staff:
         if action.partner.is_trusted:
             ActionTransition.objects.create(
                 action=action,

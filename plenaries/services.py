@@ -17,7 +17,7 @@ from partners import ical
 from partners.history import authored
 from partners.mail import absolute_url, send_templated_email, staff_recipients
 from partners.models import Membership, Partner
-from partners.rules import has_staff_powers, member_partner_ids
+from partners.rules import has_portal_perm
 from plenaries.cadence import cadence_warnings
 from plenaries.models import (
     Attendance,
@@ -244,7 +244,7 @@ def registration_answer(
 ) -> Registration:
     """A member answers the convocation for their partner, until the deadline; a later answer
     replaces the earlier one."""
-    if not (has_staff_powers(by) or partner.pk in member_partner_ids(by)):
+    if not has_portal_perm(by, "plenaries.answer_for_partner", partner):
         raise ValidationError(
             _("Vous ne pouvez répondre que pour un partenaire dont vous êtes membre."),
             code="not_member",

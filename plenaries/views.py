@@ -16,7 +16,7 @@ from partners import ical
 from partners.exports import csv_response
 from partners.models import Partner
 from partners.permissions import KeptPerMemberMixin
-from partners.rules import has_portal_perm, has_staff_powers, member_partner_ids
+from partners.rules import has_portal_perm, member_partner_ids
 from plenaries import services
 from plenaries.forms import RegistrationForm
 from plenaries.models import Attendance, Decision, Plenary, PlenaryDocument, Registration
@@ -128,15 +128,16 @@ class PlenaryDetailView(DetailView):
         )
         context["can_answer"] = has_portal_perm(user, "plenaries.answer_convocation", plenary)
         context["registration_open"] = plenary.registration_open()
-        if user.is_authenticated and not has_staff_powers(user):
+        context["can_view_registrations"] = has_portal_perm(
+            user, "plenaries.view_registrations", plenary
+        )
+        # Who reads every partner's answer is shown the link to them, not their own.
+        if user.is_authenticated and not context["can_view_registrations"]:
             context["my_registrations"] = list(
                 Registration.objects.filter(
                     plenary=plenary, partner_id__in=member_partner_ids(user)
                 ).select_related("partner")
             )
-        context["can_view_registrations"] = has_portal_perm(
-            user, "plenaries.view_registrations", plenary
-        )
         return context
 
 
@@ -150,7 +151,7 @@ class RegistrationView(KeptPerMemberMixin, PlenaryMixin, FormView):
     @cached_property
     def partners(self):
         partners = Partner.objects.active().order_by("name")
-        if not has_staff_powers(self.request.user):
+        if not has_portal_perm(self.request.user, "plenaries.answer_for_partner"):
             partners = partners.filter(pk__in=member_partner_ids(self.request.user))
         return partners
 
@@ -244,6 +245,9 @@ class RegistrationListView(PlenaryMixin, ListView):
         context["excused"] = [r for r in answered if r.answer == Registration.Answer.EXCUSED]
         context["people"] = sum(r.attendee_count for r in context["attending"])
         context["unanswered"] = len(context["rows"]) - len(answered)
+        context["can_download"] = has_portal_perm(
+            self.request.user, "plenaries.download_registrations", self.plenary
+        )
         return context
 
 
@@ -262,7 +266,7 @@ def registrations_csv(request, year, semester):
     plenary = plenary_or_404(request, year, semester)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not has_portal_perm(request.user, "plenaries.view_registrations", plenary):
+    if not has_portal_perm(request.user, "plenaries.download_registrations", plenary):
         raise Http404
     return csv_response(
         f"reponses-pleniere-{plenary.slug}", REGISTRATION_HEADER, registration_csv_rows(plenary)
@@ -293,7 +297,9 @@ def convocation_letter(request, year, semester):
     if plenary.status not in (Plenary.Status.CONVENED, Plenary.Status.HELD):
         raise Http404
     partner = None
-    if has_staff_powers(request.user) and request.GET.get("partenaire"):
+    if request.GET.get("partenaire") and has_portal_perm(
+        request.user, "plenaries.address_convocation", plenary
+    ):
         partner = Partner.objects.filter(slug=request.GET["partenaire"]).first()
     return render(
         request,

@@ -1,5 +1,6 @@
 """Fixtures shared by every test. Roles used by the permission matrices:
-anonymous, member (of `partner`), other_member (of `other_partner`), staff."""
+anonymous, member (of `partner`), other_member (of `other_partner`), staff (a superuser), agent
+(staff without any permission)."""
 
 import pytest
 from django.conf import settings
@@ -52,6 +53,24 @@ def other_member(other_partner):
 @pytest.fixture
 def staff(db):
     return StaffFactory(email="agent@ccas-thionville.fr")
+
+
+@pytest.fixture
+def agent(db):
+    """A CCAS agent given no permission: a staff account, not a superuser. Each staff power, on
+    the portal as in the back-office, needs its named permission (partners.rules.staff_with):
+    this account has the portal of someone outside the network."""
+    return StaffFactory(email="agent-sans-droit@ccas-thionville.fr", is_superuser=False)
+
+
+@pytest.fixture
+def agent_with(db):
+    """`agent_with("app_label.codename", ...)`: a CCAS agent given exactly these permissions."""
+
+    def make(*permissions: str):
+        return StaffFactory(is_superuser=False, permissions=list(permissions))
+
+    return make
 
 
 @pytest.fixture

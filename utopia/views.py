@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.client_ip import client_ip
 from partners.exports import csv_response
-from partners.rules import has_staff_powers
+from partners.rules import has_portal_perm
 from utopia import digest, needs, report, sections, two_factor
 from utopia.cache import cache_member_page
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
@@ -300,18 +300,18 @@ def digest_unsubscribe(request, token: str):
     return render(request, "utopia/digest_unsubscribe.html", {"email": person.email})
 
 
-def _staff_only(request):
+def _staff_only(request, permission: str):
     """Staff pages of the front office: anonymous visitors log in, others (staff that no second
-    factor verified included) get a 404."""
+    factor verified, or without the page's permission, included) get a 404."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not has_staff_powers(request.user):
+    if not has_portal_perm(request.user, permission):
         raise Http404
     return None
 
 
 def yearly_report(request, year: int | None = None):
-    denied = _staff_only(request)
+    denied = _staff_only(request, "utopia.read_yearly_report")
     if denied:
         return denied
     this_year = timezone.localdate().year

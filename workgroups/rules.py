@@ -4,7 +4,7 @@ person, so that a group space's URL reveals nothing to someone outside the group
 import rules
 
 from partners.models import Membership
-from partners.rules import is_verified_staff, managed_partner_ids, member_partner_ids
+from partners.rules import managed_partner_ids, member_partner_ids, staff_with
 from workgroups.models import GroupMembership, PilotTerm
 
 
@@ -106,9 +106,33 @@ def can_manage_seat(user, seat) -> bool:
     return seat is not None and seat.partner_id in seat_partner_ids(user)
 
 
-rules.add_perm("workgroups.view_space", is_verified_staff | is_group_member)
-rules.add_perm("workgroups.manage_group", is_verified_staff | is_group_pilot)
+@rules.predicate
+def is_pilot_of_seat_group(user, seat) -> bool:
+    """The pilot records any partner's leaving of their group."""
+    return seat is not None and is_group_pilot(user, seat.group)
+
+
+# Each staff power names the permission that the back-office asks for the same power; the
+# README's "Sécurité" section lists them for the staff groups. Members keep theirs.
+reads_groups = staff_with("workgroups.view_workinggroup")
+runs_groups = staff_with("workgroups.change_workinggroup")
+manages_seats = staff_with("workgroups.change_groupmembership")
+
+rules.add_perm("workgroups.view_space", is_group_member | reads_groups)
+# Writing in the space (documents, discussions, needs, projects, expertise requests): reading
+# it is not enough for staff.
+rules.add_perm("workgroups.contribute", is_group_member | runs_groups)
+rules.add_perm("workgroups.manage_group", is_group_pilot | runs_groups)
+rules.add_perm(
+    "workgroups.decide_membership",
+    is_group_pilot | staff_with("workgroups.decide_join_request"),
+)
+rules.add_perm("workgroups.end_election", is_group_pilot | staff_with("workgroups.close_election"))
 rules.add_perm("workgroups.request_join", can_request_to_join)
-rules.add_perm("workgroups.manage_seat", is_verified_staff | can_manage_seat)
-rules.add_perm("workgroups.designate_pilot", is_verified_staff)
-rules.add_perm("workgroups.view_expertise", is_verified_staff | is_expertise_party)
+rules.add_perm("workgroups.manage_seat", can_manage_seat | manages_seats)
+rules.add_perm(
+    "workgroups.record_leaving", is_pilot_of_seat_group | can_manage_seat | manages_seats
+)
+rules.add_perm("workgroups.designate_pilot", staff_with("workgroups.add_pilotterm"))
+rules.add_perm("workgroups.view_expertise", is_expertise_party | reads_groups)
+rules.add_perm("workgroups.write_expertise", is_expertise_party | runs_groups)

@@ -23,7 +23,7 @@ from partners.mail import (
     staff_recipients,
 )
 from partners.models import Membership, Partner
-from partners.rules import has_staff_powers
+from partners.rules import has_staff_permission
 from workgroups.models import (
     Ballot,
     Candidate,
@@ -125,8 +125,9 @@ def membership_request(
 ) -> GroupMembership:
     """A partner asks to join; the pilot or staff decide (membership_decide)."""
     _require_active(group)
+    # Staff seat any partner (membership_add), as the back-office adds seats.
     if (
-        not has_staff_powers(by)
+        not has_staff_permission(by, "workgroups.add_groupmembership")
         and not Membership.objects.filter(user=by, partner=partner).exists()
     ):
         raise ValidationError(
@@ -301,8 +302,14 @@ def pilot_designate(
     *, group: WorkingGroup, user, partner: Partner, started_on, minutes_reference: str, by
 ) -> PilotTerm:
     """Staff record a pilot that the group designated at a meeting, with the minutes' reference."""
-    if not has_staff_powers(by):
-        raise ValidationError(_("Seul le CCAS enregistre un pilote désigné en réunion."))
+    if not has_staff_permission(by, "workgroups.add_pilotterm"):
+        raise ValidationError(
+            _(
+                "Seul le CCAS enregistre un pilote désigné en réunion, par un agent qui a le "
+                "droit d'enregistrer les mandats de pilote."
+            ),
+            code="forbidden",
+        )
     _require_active(group)
     if not minutes_reference.strip():
         raise ValidationError(

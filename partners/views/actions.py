@@ -4,6 +4,7 @@ every change of status goes through partners/services.py."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -252,9 +253,8 @@ class ActionManageView(
 @require_POST
 def action_submit(request, pk):
     """The member sends the action to the CCAS for review."""
-    denied = require_object_permission(request, "partners.post_action")
-    if denied:
-        return denied
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     action = get_object_or_404(Action.objects.select_related("partner"), pk=pk)
     denied = require_object_permission(request, "partners.edit_action", action)
     if denied:

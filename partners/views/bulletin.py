@@ -29,7 +29,7 @@ class BulletinListView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, ListVi
 
 
 class BulletinPostCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, CreateView):
-    permission_required = "partners.view_network"
+    permission_required = "partners.post_to_bulletin"
     form_class = BulletinPostForm
     template_name = "partners/bulletin_form.html"
     success_url = reverse_lazy("partners:bulletin")

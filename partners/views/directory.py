@@ -23,7 +23,7 @@ from partners.permissions import (
     OneLookupMixin,
     ScopedPermissionRequiredMixin,
 )
-from partners.rules import has_portal_perm, has_staff_powers
+from partners.rules import has_portal_perm, has_staff_permission
 
 
 class CharterView(TemplateView):
@@ -80,7 +80,9 @@ class PartnerDetailView(DetailView):
                 queryset=Signature.objects.select_related("charter").order_by("signed_on"),
             ),
         )
-        if not has_staff_powers(self.request.user):
+        # The back-office lists the partners that left too: so does the portal, to those who
+        # may read that list.
+        if not has_staff_permission(self.request.user, "partners.view_partner"):
             queryset = queryset.active()
         return queryset
 

@@ -141,10 +141,48 @@ def test_illegal_transitions_are_refused_and_change_nothing(
 
 def test_only_staff_moderate(draft, member):
     services.action_submit(action=draft, by=member)
-    with pytest.raises(ValidationError, match="Seule l'équipe du CCAS"):
+    with pytest.raises(ValidationError, match="Seuls les agents du CCAS"):
         services.action_publish(action=draft, by=member)
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("service", ["action_publish", "action_request_changes", "action_reject"])
+def test_an_agent_without_the_moderation_permission_is_refused_in_french(
+    draft, member, agent_with, service
+):
+    services.action_submit(action=draft, by=member)
+    agent = agent_with("partners.view_action", "partners.change_action")
+    with pytest.raises(ValidationError, match="le droit de modérer les actions"):
+        getattr(services, service)(action=draft, by=agent, message="Précisez le lieu.")
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert steps(draft)[-1][1] == Status.SUBMITTED
+
+
+def test_an_agent_with_the_moderation_permission_publishes(draft, member, agent_with):
+    services.action_submit(action=draft, by=member)
+    moderator = agent_with("partners.moderate_action")
+    services.action_publish(action=draft, by=moderator)
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+    assert steps(draft)[-1][:3] == (Status.SUBMITTED, Status.PUBLISHED, moderator.email)
+
+
+def test_an_agents_edit_of_a_published_action_is_a_staff_edit_only_with_the_change_permission(
+    partner, agent_with
+):
+    published = ActionFactory(partner=partner, status=Status.PUBLISHED)
+    published.title = "Titre corrigé par le CCAS"
+    services.action_update(action=published, by=agent_with("partners.change_action"))
+    published.refresh_from_db()
+    assert (published.status, published.title) == (Status.PUBLISHED, "Titre corrigé par le CCAS")
+
+    published.title = "Titre réécrit sans droit"
+    with pytest.raises(ValidationError, match="d'un autre partenaire"):
+        services.action_update(action=published, by=agent_with("partners.view_action"))
+    published.refresh_from_db()
+    assert published.title == "Titre corrigé par le CCAS"
 
 
 def test_member_of_another_partner_cannot_submit_or_edit(draft, other_member):

@@ -3,7 +3,9 @@
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from partners import services
 from partners.models import BulletinPost
 from tests.factories import BulletinPostFactory, MembershipFactory, UserFactory
 
@@ -25,15 +27,25 @@ def post_data(partner, **overrides):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("outsider", 404), ("member", 200), ("other_member", 200), ("staff", 200)],
+    [
+        ("anonymous", 302),
+        ("outsider", 404),
+        ("member", 200),
+        ("other_member", 200),
+        ("staff", 200),
+        ("agent", 404),  # staff given no permission
+    ],
 )
-def test_permission_matrix_of_the_bulletin(client, role, expected, member, other_member, staff):
+def test_permission_matrix_of_the_bulletin(
+    client, role, expected, member, other_member, staff, agent
+):
     users = {
         "anonymous": None,
         "outsider": UserFactory(),  # an account attached to no partner
         "member": member,
         "other_member": other_member,
         "staff": staff,
+        "agent": agent,
     }
     if users[role]:
         client.force_login(users[role])
@@ -122,6 +134,45 @@ def test_author_and_partner_manager_may_remove_a_post_others_get_404(
     assert post.title not in client.get(LIST).content.decode()
     # Already removed: not found any more.
     assert client.post(f"/reseau/{post.pk}/retirer/").status_code == 404
+
+
+def test_an_agent_removes_any_post_with_the_moderation_permission(
+    client, member, partner, agent_with
+):
+    post = BulletinPostFactory(partner=partner, author=member)
+    client.force_login(agent_with("partners.view_bulletinpost", "partners.delete_bulletinpost"))
+    page = client.get(LIST).content.decode()
+    assert post.title in page
+    assert f"/reseau/{post.pk}/retirer/" not in page
+    assert client.post(f"/reseau/{post.pk}/retirer/").status_code == 404
+    post.refresh_from_db()
+    assert post.removed_at is None
+
+    moderator = agent_with("partners.view_bulletinpost", "partners.moderate_bulletin_post")
+    client.force_login(moderator)
+    assert f"/reseau/{post.pk}/retirer/" in client.get(LIST).content.decode()
+    assert client.post(f"/reseau/{post.pk}/retirer/").status_code == 302
+    post.refresh_from_db()
+    assert post.removed_by == moderator
+
+
+def test_an_agent_posts_for_any_partner_with_the_permission_to_add_posts(
+    client, partner, agent_with
+):
+    client.force_login(agent_with("partners.view_bulletinpost"))
+    assert CREATE not in client.get(LIST).content.decode()
+    assert client.post(CREATE, post_data(partner)).status_code == 404
+    with pytest.raises(ValidationError, match="dont vous êtes membre"):
+        services.bulletin_post_create(
+            post=BulletinPost(partner=partner, kind="job", title="Poste", body="CDI"),
+            by=agent_with("partners.view_bulletinpost"),
+        )
+    assert not BulletinPost.objects.exists()
+
+    client.force_login(agent_with("partners.view_bulletinpost", "partners.add_bulletinpost"))
+    assert CREATE in client.get(LIST).content.decode()
+    assert client.post(CREATE, post_data(partner)).status_code == 302
+    assert BulletinPost.objects.get().partner == partner
 
 
 def test_remove_requires_post(client, member, partner):

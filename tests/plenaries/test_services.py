@@ -251,6 +251,24 @@ def test_registration_for_another_partner_is_refused(convened_plenary, other_par
     assert not Registration.objects.exists()
 
 
+def test_an_agent_answers_for_any_partner_only_with_the_permission_to_change_answers(
+    convened_plenary, other_partner, agent_with
+):
+    with pytest.raises(ValidationError, match="un partenaire dont vous êtes membre"):
+        services.registration_answer(
+            plenary=convened_plenary,
+            partner=other_partner,
+            by=agent_with("plenaries.view_registration"),
+            answer="excused",
+        )
+    assert not Registration.objects.exists()
+    agent = agent_with("plenaries.change_registration")
+    registration = services.registration_answer(
+        plenary=convened_plenary, partner=other_partner, by=agent, answer="excused"
+    )
+    assert (registration.partner, registration.answered_by) == (other_partner, agent)
+
+
 def test_registration_to_a_plenary_not_convened_is_refused(plenary_in_preparation, partner, member):
     with pytest.raises(ValidationError, match="pas convoquée"):
         services.registration_answer(

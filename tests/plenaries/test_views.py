@@ -27,17 +27,20 @@ pytestmark = pytest.mark.django_db
 
 # no_partner: logged in (an account whose access was granted, or whose partner left) but member
 # of no active partner, so outside the network: refused like anyone outside a scope, with 404.
-ROLES = ["anonymous", "no_partner", "member", "other_member", "staff"]
+# staff is a superuser; agent, a CCAS agent given no permission: without the back-office's
+# permissions, a staff account has the portal of someone outside the network.
+ROLES = ["anonymous", "no_partner", "member", "other_member", "staff", "agent"]
 
 
 @pytest.fixture
-def users(member, other_member, staff):
+def users(member, other_member, staff, agent):
     return {
         "anonymous": None,
         "no_partner": UserFactory(email="sans-partenaire@exemple.fr"),
         "member": member,
         "other_member": other_member,
         "staff": staff,
+        "agent": agent,
     }
 
 
@@ -55,11 +58,17 @@ def document_url(document):
 # --- permission matrix ---------------------------------------------------------------------
 
 # (url name, which plenary, {role: status}); 302 is "sent to the login page".
-OUTSIDE = {"anonymous": 404, "no_partner": 404, "member": 404, "other_member": 404}
+OUTSIDE = {"anonymous": 404, "no_partner": 404, "member": 404, "other_member": 404, "agent": 404}
 # Network-only: anonymous visitors are asked to log in, logged-in users outside the network get
-# 404, members of any partner (the network is one audience) and staff get the file.
-NETWORK_ONLY = {"anonymous": 302, "no_partner": 404, "member": 200, "other_member": 200}
-STAFF_ONLY = {"anonymous": 302, "no_partner": 404, "member": 404, "other_member": 404}
+# 404, members of any partner (the network is one audience) and staff allowed to get the file.
+NETWORK_ONLY = {
+    "anonymous": 302,
+    "no_partner": 404,
+    "member": 200,
+    "other_member": 200,
+    "agent": 404,
+}
+STAFF_ONLY = {"anonymous": 302, "no_partner": 404, "member": 404, "other_member": 404, "agent": 404}
 
 # (url name, which object of the `plenaries` fixture, {role: status}); 302 is "sent to the login
 # page". A document's row is its download URL.
@@ -70,11 +79,7 @@ MATRIX = [
     ("detail", "preparation", {**OUTSIDE, "staff": 200}),
     ("detail", "held", dict.fromkeys(ROLES, 200)),
     ("detail", "network_minutes", dict.fromkeys(ROLES, 200)),  # the minutes inside: see below
-    (
-        "answer",
-        "convened",
-        {"anonymous": 302, "no_partner": 404, "member": 200, "other_member": 200, "staff": 200},
-    ),
+    ("answer", "convened", {**NETWORK_ONLY, "staff": 200}),
     ("answer", "held", {**OUTSIDE, "anonymous": 302, "staff": 404}),
     ("answer", "preparation", {**OUTSIDE, "anonymous": 302, "staff": 404}),
     ("registrations", "convened", {**STAFF_ONLY, "staff": 200}),
@@ -378,6 +383,66 @@ def test_staff_see_answers_and_export_them(client, convened_plenary, staff, part
     assert "Partenaire;Réponse" in content or "Partenaire,Réponse" in content
     assert "'=HYPERLINK" in content
     assert "Croix-Rouge française" in content
+
+
+# --- an agent's staff powers are the back-office's permissions ---------------------------------
+
+
+def test_an_agent_sees_the_answers_with_the_view_permission_and_exports_them_with_the_export_one(
+    client, convened_plenary, partner, agent_with
+):
+    RegistrationFactory(plenary=convened_plenary, partner=partner, attendee_names="Léa Martin")
+    csv_url = url("registrations_csv", convened_plenary)
+    client.force_login(agent_with("plenaries.view_registration"))
+    page = client.get(url("registrations", convened_plenary))
+    assert page.status_code == 200
+    assert "Léa Martin" in page.content.decode()
+    assert csv_url not in page.content.decode()
+    assert client.get(csv_url).status_code == 404
+
+    client.force_login(agent_with("plenaries.export_registrations"))
+    assert client.get(url("registrations", convened_plenary)).status_code == 404
+    response = client.get(csv_url)
+    assert response.status_code == 200
+    assert "Léa Martin" in response.content.decode("utf-8-sig")
+
+    client.force_login(agent_with("plenaries.view_registration", "plenaries.export_registrations"))
+    assert csv_url in client.get(url("registrations", convened_plenary)).content.decode()
+
+
+def test_an_agent_who_may_view_plenaries_sees_one_in_preparation_and_unpublished_minutes(
+    client, plenaries, held_plenary, agent_with
+):
+    client.force_login(agent_with("plenaries.view_registration"))
+    assert client.get(url("detail", plenaries["preparation"])).status_code == 404
+    client.force_login(agent_with("plenaries.view_plenary"))
+    assert client.get(url("detail", plenaries["preparation"])).status_code == 200
+    page = client.get(held_plenary.get_absolute_url()).content.decode()
+    assert "Les partenaires ont échangé." in page  # not published yet
+
+
+def test_an_agent_reads_members_only_documents_with_the_documents_view_permission(
+    client, plenaries, agent_with
+):
+    document = document_url(plenaries["network_document"])
+    client.force_login(agent_with("plenaries.view_plenary"))
+    assert client.get(document).status_code == 404
+    client.force_login(agent_with("plenaries.view_plenarydocument"))
+    response = client.get(document)
+    response.close()
+    assert response.status_code == 200
+
+
+def test_an_agent_answers_for_any_partner_with_the_permission_to_change_answers(
+    client, convened_plenary, partner, agent_with
+):
+    answer = url("answer", convened_plenary)
+    client.force_login(agent_with("plenaries.view_registration", "plenaries.add_registration"))
+    assert client.get(answer).status_code == 404
+    client.force_login(agent_with("plenaries.change_registration"))
+    response = client.post(answer, {"partner": partner.pk, "answer": "excused"})
+    assert response.status_code == 302
+    assert Registration.objects.get().partner == partner
 
 
 # --- query counts ------------------------------------------------------------------------------

@@ -241,14 +241,37 @@ def test_hostile_partner_name_is_escaped_in_the_chart(client, staff):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("member", 404), ("other_member", 404), ("staff", 200)],
+    [
+        ("anonymous", 302),
+        ("member", 404),
+        ("other_member", 404),
+        ("staff", 200),
+        ("agent", 404),  # staff given no permission
+    ],
 )
-def test_report_is_for_staff_only(client, role, expected, member, other_member, staff):
-    user = {"anonymous": None, "member": member, "other_member": other_member, "staff": staff}[role]
+def test_report_is_for_staff_only(client, role, expected, member, other_member, staff, agent):
+    user = {
+        "anonymous": None,
+        "member": member,
+        "other_member": other_member,
+        "staff": staff,
+        "agent": agent,
+    }[role]
     if user:
         client.force_login(user)
     assert client.get(f"/rapport-annuel/{YEAR}/").status_code == expected
     assert client.get(f"/rapport-annuel/{YEAR}/?format=csv").status_code == expected
+
+
+def test_an_agent_reads_the_report_with_the_permission_to_view_plenaries(client, agent, agent_with):
+    client.force_login(agent)
+    assert "/rapport-annuel/" not in client.get("/mon-espace/").content.decode()
+    client.force_login(agent_with("plenaries.view_plenary"))
+    assert "/rapport-annuel/" in client.get("/mon-espace/").content.decode()
+    assert client.get(f"/rapport-annuel/{YEAR}/").status_code == 200
+    csv = client.get(f"/rapport-annuel/{YEAR}/?format=csv")
+    assert csv.status_code == 200
+    assert csv["Content-Type"].startswith("text/csv")
 
 
 def test_current_year_and_out_of_range_years(client, staff):

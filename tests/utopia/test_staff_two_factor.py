@@ -42,11 +42,27 @@ def staff_two_factor_on(settings):
     settings.UTOPIA_STAFF_2FA = True
 
 
+# What the targets below need, for an agent who is not a superuser: each staff power on the
+# portal is the back-office's permission for the same power.
+TARGET_PERMISSIONS = [
+    "plenaries.view_plenary",  # the yearly report and its CSV
+    "plenaries.export_registrations",
+    "workgroups.view_workinggroup",  # the group's documents
+    "workgroups.add_pilotterm",
+    "partners.change_partner",
+    "partners.view_partner",  # a partner that left
+]
+
+
 @pytest.fixture(params=["superuser", "agent"])
 def agent(request):
-    """A CCAS account: a superuser (Django grants them every permission) or a plain agent."""
+    """A CCAS account: a superuser (Django grants them every permission) or an agent given the
+    permissions of the powers tested here."""
+    is_superuser = request.param == "superuser"
     return StaffFactory(
-        email=f"{request.param}@ccas-thionville.fr", is_superuser=request.param == "superuser"
+        email=f"{request.param}@ccas-thionville.fr",
+        is_superuser=is_superuser,
+        permissions=[] if is_superuser else TARGET_PERMISSIONS,
     )
 
 

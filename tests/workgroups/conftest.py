@@ -4,7 +4,8 @@
 - `pilot` represents `pilot_partner`, another member partner, and is the group's pilot;
 - `expert` belongs to `institution`, which sits in the group as an expert;
 - `other_member` (of `other_partner`) is in the network but not in the group;
-- `staff` is CCAS staff;
+- `staff` is CCAS staff (a superuser); `agent`, a CCAS agent given no permission;
+  `group_reader`, one given only the permission to view the groups;
 - `managed_member` is a plain member of `partner` once `partner` has a manager: the manager,
   not they, names the partner's representatives and records its leaving. Giving `partner` a
   manager takes that from `member` too, so this role exists only in the tests run for it.
@@ -77,7 +78,7 @@ def managed_member(partner, manager):
 
 
 @pytest.fixture
-def roles(request, member, seat, pilot, expert, other_member, staff):
+def roles(request, member, seat, pilot, expert, other_member, staff, agent, agent_with):
     roles = {
         "anonymous": None,
         "member": member,
@@ -85,6 +86,8 @@ def roles(request, member, seat, pilot, expert, other_member, staff):
         "pilot": pilot,
         "expert": expert,
         "staff": staff,
+        "agent": agent,
+        "group_reader": agent_with("workgroups.view_workinggroup"),
     }
     callspec = getattr(request.node, "callspec", None)
     if callspec is not None and callspec.params.get("role") == "managed_member":

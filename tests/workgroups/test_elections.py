@@ -296,6 +296,26 @@ def test_staff_record_a_pilot_designated_at_a_meeting_with_its_minutes(
         )
 
 
+def test_an_agent_records_a_designated_pilot_only_with_the_permission_to_add_pilot_terms(
+    group, seat, member, partner, agent_with
+):
+    designation = {
+        "group": group,
+        "user": member,
+        "partner": partner,
+        "started_on": timezone.localdate(),
+        "minutes_reference": "Relevé de la réunion du 3 mars, point 2",
+    }
+    with pytest.raises(ValidationError, match="droit d'enregistrer les mandats de pilote"):
+        services.pilot_designate(
+            **designation,
+            by=agent_with("workgroups.view_workinggroup", "workgroups.change_workinggroup"),
+        )
+    assert not PilotTerm.objects.exists()
+    term = services.pilot_designate(**designation, by=agent_with("workgroups.add_pilotterm"))
+    assert term.user == member
+
+
 def test_a_pilot_designated_at_a_meeting_must_represent_a_member(
     group, other_member, other_partner, staff
 ):

@@ -1,7 +1,9 @@
 """Permission matrix over every URL of a working group: anonymous visitor, member of a member
-partner, member of the network outside the group, pilot, expert, CCAS staff, and a plain member
-of a member partner that has a manager (the manager speaks for that partner's seat). Logged-out
-visitors go to the login page (302); anyone logged in outside an object's scope gets a 404."""
+partner, member of the network outside the group, pilot, expert, CCAS staff (a superuser), a
+plain member of a member partner that has a manager (the manager speaks for that partner's seat),
+a CCAS agent given no permission, and one given only the permission to view the groups (who
+reads the spaces and writes nothing). Logged-out visitors go to the login page (302); anyone
+logged in outside an object's scope gets a 404."""
 
 from datetime import timedelta
 from types import SimpleNamespace
@@ -38,7 +40,17 @@ from workgroups.models import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member", "other_member", "pilot", "expert", "staff", "managed_member"]
+ROLES = [
+    "anonymous",
+    "member",
+    "other_member",
+    "pilot",
+    "expert",
+    "staff",
+    "managed_member",
+    "agent",
+    "group_reader",
+]
 PUBLIC = dict.fromkeys(ROLES, 200)
 SPACE = {
     "anonymous": 302,
@@ -48,7 +60,11 @@ SPACE = {
     "expert": 200,
     "staff": 200,
     "managed_member": 200,
+    "agent": 404,
+    "group_reader": 200,
 }
+# The space's forms: reading the space is not enough for staff.
+SPACE_WRITE = {**SPACE, "group_reader": 404}
 MANAGE = {
     "anonymous": 302,
     "member": 404,
@@ -57,6 +73,8 @@ MANAGE = {
     "expert": 404,
     "staff": 200,
     "managed_member": 404,
+    "agent": 404,
+    "group_reader": 404,
 }
 STAFF_ONLY = {
     "anonymous": 302,
@@ -66,6 +84,8 @@ STAFF_ONLY = {
     "expert": 404,
     "staff": 200,
     "managed_member": 404,
+    "agent": 404,
+    "group_reader": 404,
 }
 
 MATRIX = [
@@ -73,7 +93,7 @@ MATRIX = [
     ("/groupes/{g}/", PUBLIC),
     ("/groupes/inconnu/", dict.fromkeys(ROLES, 404)),
     # staff are superusers: Django grants them every permission (the form lists no partner)
-    ("/groupes/{g}/rejoindre/", {**SPACE, "other_member": 200}),
+    ("/groupes/{g}/rejoindre/", {**SPACE, "other_member": 200, "group_reader": 404}),
     ("/groupes/{g}/espace/", SPACE),
     ("/groupes/inconnu/espace/", {**dict.fromkeys(ROLES, 404), "anonymous": 302}),
     ("/groupes/{g}/espace/organisation/", MANAGE),
@@ -87,10 +107,10 @@ MATRIX = [
     ("/groupes/{g}/espace/reunions/{meeting}/", SPACE),
     ("/groupes/{g}/espace/reunions/{meeting}/modifier/", MANAGE),
     ("/groupes/{g}/espace/documents/", SPACE),
-    ("/groupes/{g}/espace/documents/deposer/", SPACE),
+    ("/groupes/{g}/espace/documents/deposer/", SPACE_WRITE),
     ("/groupes/{g}/espace/documents/{document}/telecharger/", SPACE),
     ("/groupes/{g}/espace/discussions/", SPACE),
-    ("/groupes/{g}/espace/discussions/nouvelle/", SPACE),
+    ("/groupes/{g}/espace/discussions/nouvelle/", SPACE_WRITE),
     ("/groupes/{g}/espace/discussions/{topic}/", SPACE),
     ("/groupes/{g}/espace/discussions/courriels/", SPACE),
     ("/groupes/{g}/espace/pilote/", SPACE),
@@ -98,14 +118,14 @@ MATRIX = [
     ("/groupes/{g}/espace/pilote/designation/", STAFF_ONLY),
     ("/groupes/{g}/espace/pilote/elections/{election}/", SPACE),
     ("/groupes/{g}/espace/besoins/", SPACE),
-    ("/groupes/{g}/espace/besoins/nouveau/", SPACE),
-    ("/groupes/{g}/espace/besoins/{need}/modifier/", SPACE),
+    ("/groupes/{g}/espace/besoins/nouveau/", SPACE_WRITE),
+    ("/groupes/{g}/espace/besoins/{need}/modifier/", SPACE_WRITE),
     ("/groupes/{g}/espace/projets/", SPACE),
-    ("/groupes/{g}/espace/projets/nouveau/", SPACE),
+    ("/groupes/{g}/espace/projets/nouveau/", SPACE_WRITE),
     ("/groupes/{g}/espace/projets/{project}/", SPACE),
-    ("/groupes/{g}/espace/projets/{project}/modifier/", SPACE),
+    ("/groupes/{g}/espace/projets/{project}/modifier/", SPACE_WRITE),
     ("/groupes/{g}/espace/expertise/", SPACE),
-    ("/groupes/{g}/espace/expertise/demander/", SPACE),
+    ("/groupes/{g}/espace/expertise/demander/", SPACE_WRITE),
     ("/groupes/{g}/expertise/{expertise}/", SPACE),
 ]
 
@@ -258,6 +278,8 @@ POST_SPACE = {
     "expert": DONE,
     "staff": DONE,
     "managed_member": DONE,
+    "agent": 404,
+    "group_reader": 404,
 }
 POST_MANAGE = {**POST_SPACE, "member": 404, "expert": 404, "managed_member": 404}
 POST_SEAT = {**POST_MANAGE, "member": DONE, "pilot": 404}  # the partner's own members and staff
@@ -269,6 +291,7 @@ POST_FOR_PARTNER = {
     "expert": BACK,
     "staff": BACK,
     "managed_member": BACK,
+    "group_reader": BACK,
 }
 
 
@@ -442,7 +465,16 @@ def expertise_message(c):
 
 
 POST_MATRIX = [
-    (join_request, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "other_member": DONE}),
+    (
+        join_request,
+        {
+            **dict.fromkeys(ROLES, 200),
+            "anonymous": LOGIN,
+            "other_member": DONE,
+            "agent": 404,
+            "group_reader": 404,
+        },
+    ),
     (membership_decision, POST_MANAGE),
     (membership_leave, {**POST_MANAGE, "member": DONE}),
     (representative_add, POST_SEAT),
@@ -453,7 +485,7 @@ POST_MATRIX = [
     (document_upload, POST_SPACE),
     (topic_create, POST_SPACE),
     (topic_reply, POST_SPACE),
-    (notifications, POST_SPACE),
+    (notifications, {**POST_SPACE, "group_reader": DONE}),  # their own emails
     (election_open, POST_MANAGE),
     (pilot_designate, POST_STAFF_ONLY),
     (candidacy, POST_FOR_PARTNER),
@@ -531,3 +563,110 @@ def test_a_candidacy_is_posted_only(client, roles, context, role, expected):
         client.force_login(roles[role])
     assert client.get(url).status_code == expected
     assert state() == 0
+
+
+# --- each staff power needs the back-office's permission for the same power --------------------
+
+READ = "workgroups.view_workinggroup"
+# (setup, the permission the power needs, a near one that is not enough), each with READ.
+EXACT = [
+    (organisation, "workgroups.change_workinggroup", "workgroups.decide_join_request"),
+    (meeting_create, "workgroups.change_workinggroup", "workgroups.add_meeting"),
+    (document_upload, "workgroups.change_workinggroup", "workgroups.add_document"),
+    (topic_reply, "workgroups.change_workinggroup", "workgroups.add_reply"),
+    (expertise_message, "workgroups.change_workinggroup", "workgroups.view_expertiserequest"),
+    (election_open, "workgroups.change_workinggroup", "workgroups.close_election"),
+    (membership_decision, "workgroups.decide_join_request", "workgroups.change_workinggroup"),
+    (election_close, "workgroups.close_election", "workgroups.change_workinggroup"),
+    (pilot_designate, "workgroups.add_pilotterm", "workgroups.change_workinggroup"),
+    (representative_add, "workgroups.change_groupmembership", "workgroups.change_workinggroup"),
+    (representative_remove, "workgroups.change_groupmembership", "workgroups.change_workinggroup"),
+    (membership_leave, "workgroups.change_groupmembership", "workgroups.change_workinggroup"),
+]
+
+
+@pytest.mark.parametrize(
+    ("setup", "permission", "near"),
+    EXACT,
+    ids=[f"{row[0].__name__}-{row[1]}" for row in EXACT],
+)
+def test_an_agent_needs_the_named_permission_for_each_staff_power(
+    client, context, agent_with, setup, permission, near
+):
+    url, data, state = setup(context)
+    before = state()
+    client.force_login(agent_with(READ, near))
+    assert client.post(url, data).status_code == 404
+    assert state() == before, "changed although refused"
+
+    for value in data.values():
+        if hasattr(value, "seek"):
+            value.seek(0)  # an upload, read by the first post
+    client.force_login(agent_with(READ, permission))
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert "/compte/connexion/" not in response["Location"]
+    assert state() != before, "nothing changed"
+
+
+def test_an_agent_needs_to_view_the_groups_to_designate_a_pilot(client, context, agent_with):
+    url, data, state = pilot_designate(context)
+    before = state()
+    client.force_login(agent_with("workgroups.add_pilotterm"))
+    assert client.post(url, data).status_code == 404
+    assert state() == before
+
+
+def test_the_members_page_offers_an_agent_the_buttons_their_permissions_follow(
+    client, group, seat, agent_with
+):
+    pending = GroupMembershipFactory(group=group, status="pending", joined_on=None)
+    page = f"/groupes/{group.slug}/espace/membres/"
+    decide = f"/espace/membres/{pending.pk}/decision/"
+    representatives = f"/espace/membres/{seat.pk}/representants/"
+    leave = f"/espace/membres/{seat.pk}/depart/"
+
+    client.force_login(agent_with(READ, "workgroups.change_workinggroup"))
+    content = client.get(page).content.decode()
+    assert (decide in content, representatives in content, leave in content) == (
+        False,
+        False,
+        False,
+    )
+    client.force_login(agent_with(READ, "workgroups.decide_join_request"))
+    content = client.get(page).content.decode()
+    assert (decide in content, representatives in content) == (True, False)
+    client.force_login(agent_with(READ, "workgroups.change_groupmembership"))
+    content = client.get(page).content.decode()
+    assert (decide in content, representatives in content, leave in content) == (
+        False,
+        True,
+        True,
+    )
+
+
+def test_a_reader_of_the_groups_is_offered_no_form_of_the_space(
+    client, group, seat, member, agent_with
+):
+    topic = Topic.objects.create(group=group, title="Hiver", body="Des places ?", author=member)
+    election = ElectionFactory(
+        group=group,
+        opens_at=timezone.now() - timedelta(days=8),
+        closes_at=timezone.now() - timedelta(hours=1),
+    )
+    space = f"/groupes/{group.slug}/espace"
+    client.force_login(agent_with(READ))
+    documents = client.get(f"{space}/documents/").content.decode()
+    assert f"{space}/documents/deposer/" not in documents
+    assert 'name="body"' not in client.get(f"{space}/discussions/{topic.pk}/").content.decode()
+    election_page = client.get(f"{space}/pilote/elections/{election.pk}/").content.decode()
+    assert "/cloture/" not in election_page
+
+    client.force_login(agent_with(READ, "workgroups.change_workinggroup"))
+    assert f"{space}/documents/deposer/" in client.get(f"{space}/documents/").content.decode()
+    assert 'name="body"' in client.get(f"{space}/discussions/{topic.pk}/").content.decode()
+    election_page = client.get(f"{space}/pilote/elections/{election.pk}/").content.decode()
+    assert "/cloture/" not in election_page  # closing it is another permission
+    client.force_login(agent_with(READ, "workgroups.close_election"))
+    election_page = client.get(f"{space}/pilote/elections/{election.pk}/").content.decode()
+    assert "/cloture/" in election_page

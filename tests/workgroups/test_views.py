@@ -121,6 +121,20 @@ def test_an_institution_joins_as_an_expert_with_its_specialty(group, institution
     assert seat.role == "expert" and seat.specialty == "Santé"
 
 
+def test_an_agent_seats_any_partner_only_with_the_permission_to_add_seats(
+    group, other_partner, agent_with
+):
+    with pytest.raises(Exception, match="un partenaire dont vous êtes membre"):
+        services.membership_add(
+            group=group, partner=other_partner, by=agent_with("workgroups.change_workinggroup")
+        )
+    assert not group.memberships.filter(partner=other_partner).exists()
+    seat = services.membership_add(
+        group=group, partner=other_partner, by=agent_with("workgroups.add_groupmembership")
+    )
+    assert seat.status == GroupMembership.Status.ACTIVE
+
+
 def test_a_second_request_for_the_same_partner_is_refused(group, seat, member, partner):
     with pytest.raises(Exception, match="déjà dans ce groupe"):
         services.membership_request(group=group, partner=partner, by=member)

@@ -65,8 +65,16 @@ class SpaceMixin(KeptPerMemberMixin, ScopedPermissionRequiredMixin, GroupMixin):
             space_sections=SPACE_SECTIONS,
             can_view_space=True,
             can_manage=has_portal_perm(user, "workgroups.manage_group", self.group),
+            can_contribute=has_portal_perm(user, "workgroups.contribute", self.group),
         )
         return context
+
+
+class ContributeMixin(SpaceMixin):
+    """Pages that write in the space (a form): its members, and staff who may change groups;
+    staff who may only read it get the same 404 as outside the group."""
+
+    permission_required = ("workgroups.view_space", "workgroups.contribute")
 
 
 class ManageMixin(SpaceMixin):

@@ -128,7 +128,7 @@ class ElectionDetailView(ChangesWithTheClock, SpaceMixin, TemplateView):
             voted=voted,
             electorate=list(services.electorate(election)),
             voted_for_me=[p.name for p in my_partners if p.pk in voted_ids],
-            can_close=context["can_manage"],
+            can_close=has_portal_perm(user, "workgroups.end_election", self.group),
         )
         if my_partners and not election.ballots.exists():
             form = CandidacyForm(partners=represented_partners(user, self.group))
@@ -236,7 +236,7 @@ def election_vote(request, slug, pk):
 
 @require_POST
 def election_close(request, slug, pk):
-    group, election, denied = _election_or_404(request, slug, pk, "workgroups.manage_group")
+    group, election, denied = _election_or_404(request, slug, pk, "workgroups.end_election")
     if denied:
         return denied
     try:
@@ -251,7 +251,7 @@ def election_close(request, slug, pk):
 class PilotDesignateView(SpaceMixin, FormView):
     """Staff record a pilot designated at a meeting (groups that decided offline)."""
 
-    permission_required = "workgroups.designate_pilot"
+    permission_required = ("workgroups.view_space", "workgroups.designate_pilot")
     template_name = "workgroups/pilotterm_form.html"
     form_class = PilotDesignateForm
     space_section = "elections"

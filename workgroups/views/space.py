@@ -38,9 +38,8 @@ from workgroups.models import (
     Representative,
     WorkingGroup,
 )
-from workgroups.rules import seat_partner_ids
 
-from .base import ManageMixin, SpaceMixin
+from .base import ContributeMixin, ManageMixin, SpaceMixin
 
 
 def _form_error(form, error: ValidationError):
@@ -82,7 +81,9 @@ class SpaceView(SpaceMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         group = self.group
         context.update(
-            pending_requests=group.pending_request_count if context["can_manage"] else 0,
+            pending_requests=group.pending_request_count
+            if has_portal_perm(self.request.user, "workgroups.decide_membership", group)
+            else 0,
             # Read by the template only: a page served from the member cache skips it.
             running_election=SimpleLazyObject(group.elections.running().first),
             upcoming_meetings=group.meetings.filter(starts_at__gte=timezone.now()).order_by(
@@ -137,8 +138,9 @@ class MembersView(SpaceMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            # The seats whose links the user may follow (workgroups.manage_seat).
-            seat_partner_ids=seat_partner_ids(self.request.user),
+            can_decide=has_portal_perm(
+                self.request.user, "workgroups.decide_membership", self.group
+            ),
             **kwargs,
         )
 
@@ -146,7 +148,7 @@ class MembersView(SpaceMixin, ListView):
 @require_POST
 def membership_decide(request, slug, pk):
     group = get_object_or_404(WorkingGroup, slug=slug)
-    denied = require_object_permission(request, "workgroups.manage_group", group)
+    denied = require_object_permission(request, "workgroups.decide_membership", group)
     if denied:
         return denied
     seat = get_object_or_404(group.memberships.select_related("partner"), pk=pk)
@@ -188,10 +190,8 @@ class MembershipLeaveView(SeatMixin, FormView):
         return _("Départ de %(partner)s") % {"partner": self.seat.partner.name}
 
     def has_permission(self):
-        user = self.request.user
-        return super().has_permission() and (
-            has_portal_perm(user, "workgroups.manage_group", self.group)
-            or has_portal_perm(user, "workgroups.manage_seat", self.seat)
+        return super().has_permission() and has_portal_perm(
+            self.request.user, "workgroups.record_leaving", self.seat
         )
 
     def form_valid(self, form):
@@ -329,7 +329,7 @@ class DocumentListView(SpaceMixin, ListView):
         return self.group.documents.select_related("uploaded_by", "meeting")
 
 
-class DocumentCreateView(SpaceMixin, FormView):
+class DocumentCreateView(ContributeMixin, FormView):
     template_name = "workgroups/document_form.html"
     form_class = DocumentForm
     space_section = "documents"
@@ -397,7 +397,7 @@ class TopicListView(SpaceMixin, ListView):
         )
 
 
-class TopicCreateView(SpaceMixin, FormView):
+class TopicCreateView(ContributeMixin, FormView):
     template_name = "workgroups/topic_form.html"
     form_class = TopicForm
     space_section = "topics"
@@ -427,6 +427,12 @@ class TopicDetailView(SpaceMixin, FormView):
 
     def get_page_title(self):
         return self.topic.title
+
+    def get_permission_required(self):
+        # Reading the discussion is reading the space; replying is writing in it.
+        if self.request.method == "POST":
+            return ContributeMixin.permission_required
+        return super().get_permission_required()
 
     def get_context_data(self, **kwargs):
         replies = Reply.objects.filter(topic=self.topic).select_related("author")

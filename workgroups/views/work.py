@@ -16,7 +16,7 @@ from workgroups import services
 from workgroups.forms import ExpertiseMessageForm, ExpertiseRequestForm, NeedForm, ProjectForm
 from workgroups.models import CoordinatedProject, Need
 
-from .base import SPACE_SECTIONS, GroupMixin, SpaceMixin
+from .base import SPACE_SECTIONS, ContributeMixin, GroupMixin, SpaceMixin
 
 
 class NeedListView(SpaceMixin, ListView):
@@ -30,7 +30,7 @@ class NeedListView(SpaceMixin, ListView):
         return self.group.needs.prefetch_related("projects")
 
 
-class NeedFormMixin(SpaceMixin):
+class NeedFormMixin(ContributeMixin):
     template_name = "workgroups/need_form.html"
     form_class = NeedForm
     space_section = "needs"
@@ -89,7 +89,7 @@ class ProjectDetailView(SpaceMixin, DetailView):
         return self.object.title
 
 
-class ProjectFormMixin(SpaceMixin):
+class ProjectFormMixin(ContributeMixin):
     template_name = "workgroups/coordinatedproject_form.html"
     form_class = ProjectForm
     space_section = "projects"
@@ -140,7 +140,7 @@ class ExpertiseListView(SpaceMixin, ListView):
         return self.group.expertise_requests.select_related("partner")
 
 
-class ExpertiseCreateView(SpaceMixin, FormView):
+class ExpertiseCreateView(ContributeMixin, FormView):
     template_name = "workgroups/expertiserequest_form.html"
     form_class = ExpertiseRequestForm
     space_section = "expertise"
@@ -175,6 +175,12 @@ class ExpertiseDetailView(ScopedPermissionRequiredMixin, GroupMixin, FormView):
     def get_permission_object(self):
         return self.expertise_request
 
+    def get_permission_required(self):
+        # Reading the thread is not writing in it (staff who may only read the groups).
+        if self.request.method == "POST":
+            return ("workgroups.view_expertise", "workgroups.write_expertise")
+        return super().get_permission_required()
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         can_view_space = has_portal_perm(user, "workgroups.view_space", self.group)
@@ -186,6 +192,7 @@ class ExpertiseDetailView(ScopedPermissionRequiredMixin, GroupMixin, FormView):
             space_section="expertise",
             space_sections=SPACE_SECTIONS,
             can_view_space=can_view_space,
+            can_write=has_portal_perm(user, "workgroups.write_expertise", self.expertise_request),
             **kwargs,
         )
 
