@@ -209,6 +209,9 @@ AXES_CLIENT_IP_CALLABLE = "partners.client_ip.client_ip"
 # always in production.
 UTOPIA_STAFF_2FA = env_bool("STAFF_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "UTOPIA CCAS Thionville"
+# django-otp's admin would show a device's secret (key, QR code) to anyone allowed to view the
+# device: whoever reads it can make the codes of the account. Hidden to all.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A staff account enrols its authenticator app through a one-time link (utopia.two_factor),
 # valid this long.
 UTOPIA_STAFF_ENROLMENT_LINK_MAX_AGE = 60 * 60 * 72

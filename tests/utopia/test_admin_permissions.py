@@ -336,21 +336,20 @@ PAGES = [
         args=lambda: [PlenaryFactory().pk],
         near_permission="plenaries.change_plenary",
     ),
-    # django-otp's own pages, which check the device's view permission themselves.
-    Page("otp_totp_totpdevice_config", "otp_totp.view_totpdevice", args=totp_device),
-    Page(
-        "otp_totp_totpdevice_qrcode",
-        "otp_totp.view_totpdevice",
-        args=totp_device,
-        # 503 when no QR code library is installed: what matters is that it was not refused.
-        served=lambda response: response.status_code in (200, 503),
-    ),
 ]
 
 # Pages open to every staff account, and why.
 OPEN_PAGES = {
     # The list of exports shows only those its reader may download (tested below).
     "utopia_exports",
+}
+
+# Pages closed to every account, superusers included, and why.
+CLOSED_PAGES = {
+    # django-otp's pages that show a device's secret (its key, as text and as a QR code): with
+    # OTP_ADMIN_HIDE_SENSITIVE_DATA nobody reads it back, since whoever does can make the codes.
+    "otp_totp_totpdevice_config",
+    "otp_totp_totpdevice_qrcode",
 }
 
 
@@ -463,12 +462,30 @@ def test_every_back_office_page_is_listed_here():
         }
         standard.add("auth_user_password_change")  # Django's, needs the change permission
         model_pages |= custom_url_names(model_admin.get_urls(), standard)
-    assert site_pages | model_pages == {page.url_name for page in PAGES} | OPEN_PAGES
+    assert site_pages | model_pages == {page.url_name for page in PAGES} | OPEN_PAGES | CLOSED_PAGES
 
 
 def test_every_export_is_listed_here_with_the_permission_it_checks():
     listed = {page.kwargs["name"]: page.permission for page in PAGES if page.kwargs}
     assert listed == {name: entry[3] for name, entry in EXPORTS.items()}
+
+
+@pytest.mark.parametrize("url_name", sorted(CLOSED_PAGES))
+def test_no_one_reads_a_devices_secret_back(client, url_name):
+    client.force_login(StaffFactory())  # a superuser
+    assert client.get(reverse(f"admin:{url_name}", args=totp_device())).status_code == 403
+
+
+def test_the_device_page_shows_no_secret_to_staff_allowed_to_view_devices(client):
+    device = TOTPDevice.objects.create(user=StaffFactory(), name="Téléphone", confirmed=True)
+    client.force_login(agent("otp_totp.view_totpdevice"))
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert device.key not in content
+    assert reverse("admin:otp_totp_totpdevice_config", args=[device.pk]) not in content
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "/config/" not in listing
 
 
 def test_every_permission_named_here_exists():
