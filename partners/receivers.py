@@ -1,6 +1,24 @@
-"""Incidental side effects of the auth framework."""
+"""Receivers of Django's signals: the auth framework's login, and the end of `migrate`."""
 
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS, router
 from django.utils import timezone
+
+# The network's fields of action, as the CCAS named them when the portal opened.
+FIELDS_OF_ACTION = [
+    ("Accès aux droits", "acces-aux-droits"),
+    ("Alimentation et aide matérielle", "alimentation-aide-materielle"),
+    ("Culture, sport et loisirs", "culture-sport-loisirs"),
+    ("Enfance, jeunesse et familles", "enfance-jeunesse-familles"),
+    ("Handicap", "handicap"),
+    ("Insertion et emploi", "insertion-emploi"),
+    ("Lien social et lutte contre l'isolement", "lien-social"),
+    ("Logement et hébergement", "logement-hebergement"),
+    ("Médiation et aide aux victimes", "mediation-aide-aux-victimes"),
+    ("Personnes âgées", "personnes-agees"),
+    ("Santé et addictions", "sante-addictions"),
+    ("Égalité femmes-hommes", "egalite-femmes-hommes"),
+]
 
 
 def record_last_login(sender, user, **kwargs):
@@ -9,3 +27,22 @@ def record_last_login(sender, user, **kwargs):
     written alone, without a history row."""
     user.last_login = timezone.now()
     type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
+
+
+def create_fields_of_action(sender, *, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
+    """A new database starts with the network's fields of action (after `migrate`, and after
+    `flush`, which empties it).
+
+    Only a database that has none gets them: `migrate` runs at every deployment, and the CCAS
+    edits this list in the back-office. Seeding each missing slug would bring back a field of
+    action staff deleted, and fail on the unique name of one whose slug they changed.
+    bulk_create, like the data migration this replaces, writes no history rows."""
+    try:
+        FieldOfAction = apps.get_model("partners", "FieldOfAction")
+    except LookupError:
+        return  # `migrate partners zero`: the table is gone
+    if not router.allow_migrate_model(using, FieldOfAction):
+        return
+    manager = FieldOfAction._default_manager.db_manager(using)
+    if not manager.exists():
+        manager.bulk_create(FieldOfAction(name=name, slug=slug) for name, slug in FIELDS_OF_ACTION)
