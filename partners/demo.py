@@ -162,9 +162,8 @@ def load(*, stdout) -> None:
     )
     User = get_user_model()
     staff, created = User.objects.get_or_create(
-        username=DEMO_ACCOUNTS[0][0],
+        email=DEMO_ACCOUNTS[0][0],
         defaults={
-            "email": DEMO_ACCOUNTS[0][0],
             "first_name": "Claire",
             "last_name": "Agent CCAS",
             "is_staff": True,
@@ -189,7 +188,7 @@ def load(*, stdout) -> None:
         if partner is None:
             continue
         user, created = User.objects.get_or_create(
-            username=email, defaults={"email": email, "first_name": first, "last_name": last}
+            email=email, defaults={"first_name": first, "last_name": last}
         )
         if created:
             user.set_password(DEMO_PASSWORD)

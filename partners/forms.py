@@ -169,7 +169,6 @@ class InvitationAcceptForm(forms.Form):
             self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
         elif password1:
             probe = get_user_model()(
-                username=self.email,
                 email=self.email,
                 first_name=cleaned.get("first_name", ""),
                 last_name=cleaned.get("last_name", ""),

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,14 +165,10 @@ def invitation_account(*, invitation: Invitation) -> "User | None":
     """The account that already holds the invited address, or None.
 
     Compared exactly, in the addresses' one written form (partners/emails.py): a look-alike
-    address is another address. An account found by its username or its email (they are kept
-    equal, but an older account may differ); a closed account comes first, so that an
-    invitation never goes round it.
+    address is another address. A closed account is found too, so that an invitation never
+    goes round it.
     """
-    email = normalize_email(invitation.email)
-    return (
-        User.objects.filter(Q(username=email) | Q(email=email)).order_by("is_active", "pk").first()
-    )
+    return User.objects.filter(email=normalize_email(invitation.email)).first()
 
 
 @transaction.atomic
@@ -182,8 +177,8 @@ def invitation_create(
 ) -> Invitation:
     """Invite an email address to join a partner and email the link."""
     email = normalize_email(email)
-    # The address becomes the account's username when the invitation is accepted.
-    longest = User._meta.get_field("username").max_length
+    # The address becomes the account's identifier when the invitation is accepted.
+    longest = User._meta.get_field("email").max_length
     if len(email) > longest:
         raise ValidationError(
             {
@@ -194,9 +189,7 @@ def invitation_create(
                 % {"longest": longest}
             }
         )
-    if Membership.objects.filter(
-        Q(user__username=email) | Q(user__email=email), partner=partner
-    ).exists():
+    if Membership.objects.filter(user__email=email, partner=partner).exists():
         raise ValidationError(
             {"email": _("Cette personne est déjà membre de %(partner)s.") % {"partner": partner}}
         )
@@ -250,7 +243,7 @@ def invitation_accept_with_new_account(
             code="account_exists",
         )
     email = normalize_email(invitation.email)
-    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    user = User(email=email, first_name=first_name, last_name=last_name)
     user.set_password(password)
     user.full_clean()
     authored(user, by=user).save()

@@ -94,7 +94,7 @@ def _middle(year: int, semester: int) -> datetime.date:
 
 
 def load(*, stdout) -> None:
-    staff = get_user_model().objects.filter(username=DEMO_ACCOUNTS[0][0]).first()
+    staff = get_user_model().objects.filter(email=DEMO_ACCOUNTS[0][0]).first()
     today = timezone.localdate()
     upcoming_date = today + datetime.timedelta(days=21)
     if upcoming_date.weekday() >= 5:
@@ -153,7 +153,7 @@ def load(*, stdout) -> None:
                 answer=Registration.Answer.ATTENDING,
                 attendee_count=2,
                 attendee_names="Sophie Demo\nPaul Demo",
-                answered_by=get_user_model().objects.filter(username=DEMO_ACCOUNTS[2][0]).first(),
+                answered_by=get_user_model().objects.filter(email=DEMO_ACCOUNTS[2][0]).first(),
             )
     stdout.write("Plénières : deux plénières tenues avec comptes rendus, la prochaine convoquée.")
 

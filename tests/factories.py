@@ -4,7 +4,6 @@ import datetime
 
 import factory
 import factory.fuzzy
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,6 +20,7 @@ from partners.models import (
     Neighbourhood,
     Partner,
     Signature,
+    User,
 )
 
 PASSWORD = "motdepasse-de-test-2026"
@@ -82,14 +82,13 @@ ACTION_BODIES = [
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = get_user_model()
-        django_get_or_create = ["username"]
+        model = User
+        django_get_or_create = ["email"]
         skip_postgeneration_save = True
 
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
-    username = factory.SelfAttribute("email")
     password = factory.django.Password(PASSWORD)
 
 

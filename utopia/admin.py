@@ -8,7 +8,6 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from partners.admin import AuditedAdmin
+from partners.models import User
 from partners.validators import validate_single_line
 from plenaries.models import Theme
 from utopia import needs, rgpd, two_factor
@@ -24,12 +24,9 @@ from utopia.forms import AccountChangeForm, AccountCreationForm
 from utopia.models import DigestIssue, EmailPreferences, NeedReport, StaffEnrolment
 from workgroups.models import WorkingGroup
 
-User = get_user_model()
-
 
 class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
-    # The email address, in its written form (partners/emails.py), is the account's identity;
-    # the forms keep the username equal to it.
+    # The email address, in its written form (partners/emails.py), is the account's identity.
     form = AccountChangeForm
     add_form = AccountCreationForm
     fieldsets = (
@@ -47,15 +44,15 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
         ),
     )
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
-    search_fields = ["email", "first_name", "last_name", "username"]
+    search_fields = ["email", "first_name", "last_name"]
     ordering = ["email"]
     actions = ["export_personal_data", "erase_personal_data", "send_enrolment_link"]
 
     def has_rgpd_export_permission(self, request):
-        return request.user.has_perm("utopia.rgpd_export")
+        return request.user.has_perm("partners.rgpd_export")
 
     def has_rgpd_erase_permission(self, request):
-        return request.user.has_perm("utopia.rgpd_erase")
+        return request.user.has_perm("partners.rgpd_erase")
 
     @admin.action(
         description=_("RGPD : exporter les données personnelles (JSON)"),
@@ -147,7 +144,6 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
         return request.user.has_perm("utopia.send_enrolment_link")
 
 
-admin.site.unregister(User)
 admin.site.register(User, PersonalDataUserAdmin)
 
 

@@ -1,21 +1,19 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     AuthenticationForm,
     PasswordResetForm,
     UserChangeForm,
 )
-from django.db.models import Q
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from partners import ratelimit
 from partners.client_ip import client_ip
 from partners.emails import NormalizedEmailField
-from partners.models import FieldOfAction
+from partners.models import FieldOfAction, User
 from partners.tasks import send_email
 from partners.validators import validate_single_line
 from utopia.collaboration import ALL_KINDS, LINK_KINDS
@@ -23,9 +21,9 @@ from utopia.models import NeedReport
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Members log in with their email address (it is their username), typed in any case and
-    with the domain in any script: it is put in its one written form, then the account is
-    found by exact comparison."""
+    """Members log in with their email address, typed in any case and with the domain in any
+    script: it is put in its one written form, then the account is found by exact comparison.
+    The field keeps AuthenticationForm's name, `username`, which django-axes reads."""
 
     username = NormalizedEmailField(
         label=_("Adresse électronique"),
@@ -58,9 +56,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         # (see partners/emails.py).
         return (
             user
-            for user in get_user_model()
-            ._default_manager.filter(email=email, is_active=True)
-            .order_by("pk")
+            for user in User._default_manager.filter(email=email, is_active=True).order_by("pk")
             if user.has_usable_password()
         )
 
@@ -80,44 +76,35 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 class AccountEmailMixin:
     """Back-office account forms: the email address, in its written form, is the account's
-    identity, and the username is kept equal to it (people log in with their address).
-    auth.User is Django's model, whose fields carry none of our validators: the names get the
-    one-line rule here."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name"):
-            if name in self.fields:
-                self.fields[name].validators.append(validate_single_line)
+    identity. Another account with it is refused here, on the field: the model would say it
+    twice (the field's uniqueness and the constraint on its lower case)."""
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        others = get_user_model()._default_manager.filter(Q(username=email) | Q(email=email))
+        others = User._default_manager.filter(email=email)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError(
                 _("Un compte existe déjà avec cette adresse électronique."), code="unique"
             )
-        # Set before the model's own validation, which checks that the username is unique.
-        self.instance.username = email
         return email
 
 
 class AccountCreationForm(AccountEmailMixin, AdminUserCreationForm):
     email = NormalizedEmailField(label=_("Adresse électronique"), validators=[validate_single_line])
 
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta:
+        model = User
         fields = ("email",)
-        field_classes = {}
 
 
 class AccountChangeForm(AccountEmailMixin, UserChangeForm):
     email = NormalizedEmailField(label=_("Adresse électronique"), validators=[validate_single_line])
 
-    class Meta(UserChangeForm.Meta):
-        exclude = ("username",)
-        field_classes = {}
+    class Meta:
+        model = User
+        fields = "__all__"
 
 
 class TwoFactorConfirmForm(forms.Form):

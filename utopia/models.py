@@ -276,24 +276,3 @@ class StaffEnrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.created_at:%d/%m/%Y %H:%M}"
-
-
-class PersonalData(models.Model):
-    """Holds the permissions for a person's data requests under the RGPD (export, erasure).
-
-    These act on an account (auth.User, whose Meta is Django's own and cannot gain
-    permissions) and on everything tied to it across the apps: no model of ours fits, so this
-    one holds them. Its table stays empty; it is a table all the same, because an unmanaged
-    model has none and `dumpdata utopia` (the README's backup) reads every model's table."""
-
-    class Meta:
-        default_permissions = ()
-        verbose_name = _("données personnelles (RGPD)")
-        verbose_name_plural = _("données personnelles (RGPD)")
-        permissions = [
-            ("rgpd_export", _("Peut exporter les données personnelles d'une personne (RGPD)")),
-            ("rgpd_erase", _("Peut effacer les données personnelles d'une personne (RGPD)")),
-        ]
-
-    def __str__(self):
-        return str(self._meta.verbose_name)

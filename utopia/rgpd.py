@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import registered_models
 
@@ -25,7 +24,7 @@ from partners.history import authored
 from partners.models import AccessRequest, Invitation, Membership
 
 NETWORK_APPS = ("partners", "plenaries", "workgroups")
-ACCOUNT_FIELDS = ["username", "email", "first_name", "last_name", "date_joined", "last_login"]
+ACCOUNT_FIELDS = ["email", "first_name", "last_name", "date_joined", "last_login"]
 ERASED_DOMAIN = "efface.utopia.invalid"
 
 # What an export never carries, even in a row the person made. A running election's tie-break
@@ -39,7 +38,7 @@ SECRET_FIELDS = {"tie_seed"}
 OTHER_PERSONS_FIELDS = {
     "partners.AccessRequest": {"full_name"},
     # An account's history row made by the person (a staff member editing someone's account).
-    settings.AUTH_USER_MODEL: {"username", "first_name", "last_name"},
+    settings.AUTH_USER_MODEL: {"first_name", "last_name"},
 }
 
 
@@ -110,16 +109,13 @@ def personal_data_json(*, user) -> str:
     )
 
 
-def _login_audit_erase(*, logins: set[str]) -> int:
-    """django-axes' rows about these login names: each login and failure, with the IP address,
+def _login_audit_erase(*, email: str) -> int:
+    """django-axes' rows about this login name: each login and failure, with the IP address,
     the browser and the time. The login name is stored as typed, hence the case-blind match."""
-    if not logins:
+    if not email:
         return 0
-    typed = Q()
-    for login in logins:
-        typed |= Q(username__iexact=login)
     return sum(
-        model.objects.filter(typed).delete()[0]
+        model.objects.filter(username__iexact=email).delete()[0]
         for model in (AccessAttempt, AccessLog, AccessFailureLog)
     )
 
@@ -150,7 +146,6 @@ def personal_data_erase(*, user, by) -> dict:
     wrote (an action's body, a message) is the partner's or the group's content and is not
     scanned for their name. Returns what was done, for the staff member's message."""
     email = user.email
-    logins = {name.lower() for name in (email, user.get_username()) if name}
     done = {
         # One by one, so that the history row of each names who erased it.
         "adhesions": sum(
@@ -161,12 +156,11 @@ def personal_data_erase(*, user, by) -> dict:
         "demandes_acces": (
             AccessRequest.objects.filter(email__iexact=email).delete()[0] if email else 0
         ),
-        "journal_connexions": _login_audit_erase(logins=logins),
+        "journal_connexions": _login_audit_erase(email=email),
     }
     user.first_name = ""
     user.last_name = ""
     user.email = f"personne-{user.pk}@{ERASED_DOMAIN}"
-    user.username = user.email
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False

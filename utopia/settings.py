@@ -186,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Accounts are identified by their email address, unique whatever its case (partners.User).
+AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
     "utopia.auth_backends.LoginLockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
@@ -199,6 +201,9 @@ LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form's field keeps Django's name, `username`, though it holds the email address;
+# axes would otherwise look for the account model's USERNAME_FIELD ("email") and find nothing.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False

@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from simple_history import register
 
 from .action import Action, ActionTransition
@@ -8,6 +7,7 @@ from .membership import AccessRequest, Invitation, Membership
 from .partner import Partner
 from .ratelimit import RateLimitCounter
 from .taxonomy import FieldOfAction, Neighbourhood
+from .user import User
 
 __all__ = [
     "AccessRequest",
@@ -22,6 +22,7 @@ __all__ = [
     "Partner",
     "RateLimitCounter",
     "Signature",
+    "User",
 ]
 
 # Audit trail (django-simple-history): every change staff or members make to these is kept with
@@ -37,4 +38,4 @@ register(AccessRequest)
 register(Action)
 register(BulletinPost)
 # Accounts are managed with memberships; the history never keeps password hashes.
-register(get_user_model(), app="partners", excluded_fields=["password", "last_login"])
+register(User, excluded_fields=["password", "last_login"])

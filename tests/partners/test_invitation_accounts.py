@@ -9,16 +9,13 @@ import re
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 
 from partners import services
-from partners.models import AccessRequest, Invitation, Membership
+from partners.models import AccessRequest, Invitation, Membership, User
 from tests.factories import PASSWORD, InvitationFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-User = get_user_model()
 
 CCAS_ADDRESS = "ccas@demo.utopia.test"
 LOOK_ALIKE = "ccas@demo.utopıa.test"  # a dotless ı in the domain
@@ -102,7 +99,7 @@ def test_look_alike_invitation_does_not_take_over_the_ccas_superuser(
     assert LOOK_ALIKE_SHOWN in page.content.decode()
     assert LOOK_ALIKE_SHOWN in pending_list
     # The link made another account, which is the look-alike address's, with no power.
-    newcomer = User.objects.get(username=LOOK_ALIKE_SHOWN)
+    newcomer = User.objects.get(email=LOOK_ALIKE_SHOWN)
     assert newcomer.pk != ccas_superuser.pk
     assert newcomer.email == LOOK_ALIKE_SHOWN
     assert not (newcomer.is_staff or newcomer.is_superuser)
@@ -132,7 +129,7 @@ def test_look_alike_access_request_approved_by_the_ccas_does_not_take_over_the_s
     )
     assert access_request.email == invitation.email == LOOK_ALIKE_SHOWN
     assert mailoutbox[-1].to == [LOOK_ALIKE_SHOWN]
-    assert User.objects.filter(username=LOOK_ALIKE_SHOWN).exists()
+    assert User.objects.filter(email=LOOK_ALIKE_SHOWN).exists()
 
 
 def test_invitation_stored_before_the_fix_in_unicode_is_compared_in_idna_form(
@@ -151,7 +148,7 @@ def test_invitation_stored_before_the_fix_in_unicode_is_compared_in_idna_form(
         is_superuser=True,
         is_active=True,
     )
-    assert User.objects.filter(username=LOOK_ALIKE_SHOWN, email=LOOK_ALIKE_SHOWN).exists()
+    assert User.objects.filter(email=LOOK_ALIKE_SHOWN).exists()
 
 
 @pytest.mark.parametrize("address", ["ccaſ@demo.utopia.test", "ccas\u0131@demo.utopia.test"])

@@ -300,7 +300,7 @@ def test_a_new_account_belongs_to_no_partner(db):
     assert not UserFactory().memberships.exists()
 
 
-def test_an_address_too_long_to_be_a_username_is_refused_in_french(partner, manager):
+def test_an_address_too_long_to_be_an_accounts_identifier_is_refused_in_french(partner, manager):
     with pytest.raises(ValidationError, match="trop longue"):
-        services.invitation_create(partner=partner, email=f"{'a' * 140}@exemple.fr", by=manager)
+        services.invitation_create(partner=partner, email=f"{'a' * 250}@exemple.fr", by=manager)
     assert not Invitation.objects.exists()

@@ -193,7 +193,8 @@ def derive_group(group):
 def add_partners(network: Network) -> str:
     rng, sizes = network.rng, network.sizes
     neighbourhoods = save(NeighbourhoodFactory.build_batch(10))
-    # The fields of action come with the partners' migrations; made here if they ever stop to.
+    # The fields of action come with `migrate` (partners/receivers.py); made here if they ever
+    # stop to.
     network.fields_of_action = list(FieldOfAction.objects.order_by("pk")) or save(
         FieldOfActionFactory.build_batch(8)
     )

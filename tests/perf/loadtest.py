@@ -141,7 +141,7 @@ class Database:
         """(email, partner slug) of `count` managers of distinct active partners."""
         rows = self.rows(
             "SELECT u.email, p.slug FROM partners_membership m "
-            "JOIN auth_user u ON u.id = m.user_id JOIN partners_partner p ON p.id = m.partner_id "
+            "JOIN partners_user u ON u.id = m.user_id JOIN partners_partner p ON p.id = m.partner_id "
             "WHERE m.role = %s AND p.is_active ORDER BY p.id, m.id",
             ["manager"],
         )

@@ -19,14 +19,13 @@ import rules
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Model
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partners.models import AccessRequest, Action, BulletinPost, Invitation, Partner
+from partners.models import AccessRequest, Action, BulletinPost, Invitation, Partner, User
 from plenaries.models import Attendance, Plenary, Theme, semester_of
 from tests.factories import (
     AccessRequestFactory,
@@ -51,7 +50,6 @@ from workgroups.models import Election, GroupMembership, WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
-User = get_user_model()
 ERASED_DOMAIN = "@efface.utopia.invalid"
 MESSAGE = {"message": "Merci de préciser le lieu et l'horaire."}
 
@@ -185,7 +183,7 @@ ACTIONS = [
     AdminAction(
         User,
         "export_personal_data",
-        "utopia.rgpd_export",
+        "partners.rgpd_export",
         lambda: MembershipFactory().user,
         lambda user, response: is_json(response),
     ),
@@ -199,7 +197,7 @@ ACTIONS = [
     AdminAction(
         User,
         "erase_personal_data",
-        "utopia.rgpd_erase",
+        "partners.rgpd_erase",
         lambda: MembershipFactory().user,
         lambda user, response: fresh(user).email.endswith(ERASED_DOMAIN),
         {"confirm": "yes"},
@@ -513,9 +511,9 @@ def test_no_portal_rule_bears_the_name_of_a_django_permission():
 
 def test_staff_with_only_view_user_cannot_erase_a_superuser(client):
     superuser = StaffFactory()
-    client.force_login(agent("auth.view_user"))
+    client.force_login(agent("partners.view_user"))
     client.post(
-        "/admin/auth/user/",
+        "/admin/partners/user/",
         {"action": "erase_personal_data", "_selected_action": [superuser.pk], "confirm": "yes"},
     )
     superuser.refresh_from_db()
@@ -525,9 +523,9 @@ def test_staff_with_only_view_user_cannot_erase_a_superuser(client):
 
 def test_staff_allowed_to_erase_still_cannot_erase_a_superuser(client):
     superuser, member = StaffFactory(), MembershipFactory().user
-    client.force_login(agent("auth.view_user", "utopia.rgpd_erase"))
+    client.force_login(agent("partners.view_user", "partners.rgpd_erase"))
     response = client.post(
-        "/admin/auth/user/",
+        "/admin/partners/user/",
         {
             "action": "erase_personal_data",
             "_selected_action": [superuser.pk, member.pk],

@@ -108,7 +108,7 @@ def test_every_model_people_edit_is_audited_but_ballots_are_not():
         "workgroups.Document",
         "workgroups.Need",
         "workgroups.CoordinatedProject",
-        "auth.User",
+        "partners.User",
     ]:
         assert label in audited, label
     # A history row names the user who saved it: on a ballot it would reveal the vote.
@@ -146,7 +146,7 @@ def test_erasure_reaches_the_history(client, staff, member, partner):
 
     client.force_login(staff)
     client.post(
-        "/admin/auth/user/",
+        "/admin/partners/user/",
         {"action": "erase_personal_data", "_selected_action": [member.pk], "confirm": "yes"},
     )
     assert not User.history.filter(email=old_email).exists()

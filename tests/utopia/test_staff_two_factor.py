@@ -379,7 +379,7 @@ def test_a_colleague_emails_a_link_from_the_back_office(
     verified_login(client, colleague)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/admin/auth/user/",
+            "/admin/partners/user/",
             {"action": "send_enrolment_link", "_selected_action": [agent.pk], "index": 0},
             follow=True,
         )
@@ -401,15 +401,15 @@ def test_sending_a_link_needs_its_own_permission(client, colleague):
 
     agent = StaffFactory(email="sans-droit@ccas-thionville.fr", is_superuser=False)
     agent.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="auth", codename__endswith="_user")
+        Permission.objects.filter(content_type__app_label="partners", codename__endswith="_user")
     )
     verified_login(client, agent)
-    page = client.get("/admin/auth/user/")
+    page = client.get("/admin/partners/user/")
     offered = [name for name, _label in page.context["action_form"].fields["action"].choices]
     assert "send_enrolment_link" not in offered
 
     agent.user_permissions.add(Permission.objects.get(codename="send_enrolment_link"))
-    page = client.get("/admin/auth/user/")
+    page = client.get("/admin/partners/user/")
     offered = [name for name, _label in page.context["action_form"].fields["action"].choices]
     assert "send_enrolment_link" in offered
 
