@@ -29,18 +29,25 @@ def record_last_login(sender, user, **kwargs):
     type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
 
 
-def create_fields_of_action(sender, *, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
-    """A new database starts with the network's fields of action (after `migrate`, and after
-    `flush`, which empties it).
+def create_fields_of_action(
+    sender, *, plan=None, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs
+):
+    """The network's fields of action, made when `migrate` creates the partners app's tables
+    (a new database), as the data migration this replaces did.
 
-    Only a database that has none gets them: `migrate` runs at every deployment, and the CCAS
-    edits this list in the back-office. Seeding each missing slug would bring back a field of
-    action staff deleted, and fail on the unique name of one whose slug they changed.
-    bulk_create, like the data migration this replaces, writes no history rows."""
-    try:
-        FieldOfAction = apps.get_model("partners", "FieldOfAction")
-    except LookupError:
-        return  # `migrate partners zero`: the table is gone
+    Never after: `migrate` runs at every deployment and the CCAS edits the list in the
+    back-office, so a field of action staff deleted must not come back, nor one whose slug
+    they changed be made again (its name is unique). `flush` is no `migrate` and leaves the
+    database empty, ready for a `loaddata` restore. Only an empty table is filled (`migrate
+    --fake-initial` keeps its rows). bulk_create, like the data migration, writes no history.
+    """
+    created_now = any(
+        migration.app_label == "partners" and migration.initial and not backwards
+        for migration, backwards in plan or ()
+    )
+    if not created_now:
+        return
+    FieldOfAction = apps.get_model("partners", "FieldOfAction")
     if not router.allow_migrate_model(using, FieldOfAction):
         return
     manager = FieldOfAction._default_manager.db_manager(using)
