@@ -46,8 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """An account: a person who logs in with their email address (a member of partners, a
     group pilot, a CCAS agent)."""
 
-    # unique=True is what Django's auth check (auth.E003) asks of the USERNAME_FIELD, and what
-    # gives the exact duplicate its French message in forms. The constraint on Lower("email")
+    # unique=True is what Django's auth check (auth.E003) asks of the USERNAME_FIELD (and it
+    # names an exact duplicate on the field in full_clean()). The constraint on Lower("email")
     # is the guarantee: two spellings of one address differing only by case are one account,
     # whatever wrote them (a bulk_create, a raw query, an old form).
     email = models.EmailField(
@@ -100,7 +100,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def clean(self):
-        # In place of AbstractBaseUser's (Unicode NFKC), which the domain's IDNA form includes.
+        # In place of AbstractBaseUser.clean()'s Unicode NFKC, which IDNA's nameprep includes.
         if not self.email:
             return
         try:
