@@ -102,7 +102,8 @@ def test_export_says_whom_the_member_invited_without_their_address(client, staff
 
 def test_export_of_a_staff_member_carries_no_other_persons_name_or_address(client, staff):
     """Staff decide access requests and edit accounts: the rows they made name other people."""
-    agent = StaffFactory(email="agent2@ccas-thionville.fr")
+    # Named, so that a random name cannot be one of the others' below.
+    agent = StaffFactory(email="agent2@ccas-thionville.fr", first_name="Claire", last_name="Agent")
     AccessRequestFactory(
         full_name="Dominique Demandeur", email="demandeur@exemple.fr", decided_by=agent
     )
