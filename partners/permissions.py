@@ -47,11 +47,3 @@ class OneLookupMixin:
         if queryset is None:
             self._looked_up = found
         return found
-
-
-class KeptPerMemberMixin:
-    """A page whose GET depends only on the member, the URL, the network's data and the day (no
-    write, nothing read from the session): the shell may keep its rendering per member and serve
-    it again without running the view (utopia.cache.MemberPageCacheMiddleware)."""
-
-    cache_member_page = True

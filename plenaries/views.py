@@ -15,7 +15,6 @@ from django.views.generic import DetailView, FormView, ListView
 from partners import ical
 from partners.exports import csv_response
 from partners.models import Partner
-from partners.permissions import KeptPerMemberMixin
 from partners.rules import has_portal_perm, member_partner_ids
 from plenaries import services
 from plenaries.forms import RegistrationForm
@@ -141,7 +140,7 @@ class PlenaryDetailView(DetailView):
         return context
 
 
-class RegistrationView(KeptPerMemberMixin, PlenaryMixin, FormView):
+class RegistrationView(PlenaryMixin, FormView):
     """A member answers the convocation for their partner (staff may answer for any)."""
 
     permission = "plenaries.answer_convocation"

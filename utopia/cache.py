@@ -1,4 +1,4 @@
-"""Whole-page caches: for anonymous visitors, and for each member on the pages that opt in.
+"""The whole-page cache of anonymous visitors, and no cache at all for logged-in people.
 
 Public pages are the same for every visitor who is not logged in, so their rendered response is
 kept in the shared cache (Redis in production) and served without touching the database.
@@ -12,20 +12,14 @@ Three rules keep it correct:
 - entries also expire after UTOPIA_PAGE_CACHE_SECONDS, which bounds what time alone changes
   (an event that has just passed).
 
-Member pages (MemberPageCacheMiddleware, further down) follow the same version and expiry, with
-one entry per member and page.
+A logged-in person's pages are rendered by their view on every request, permission check
+included: no page or fragment that carries a permission decision is kept. They are fast on their
+own merits (tests/perf/bench.py measures them with no page cache).
 """
-
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 
 from partners.exports import NO_STORE
 
@@ -59,11 +53,10 @@ def bump_version(**kwargs) -> None:
 
 
 class NoStoreForLoggedInMiddleware:
-    """After AuthenticationMiddleware, before the member page cache: every response to a
-    logged-in person (member pages, staff pages, the back-office, CSV and RGPD exports) is
-    marked `private, no-store`, so that neither a shared computer's browser cache nor a proxy
-    keeps a page that shows a person's data, and the back button after logging out shows
-    nothing. Anonymous public pages keep their own caching."""
+    """After AuthenticationMiddleware: every response to a logged-in person (member pages, staff
+    pages, the back-office, CSV and RGPD exports) is marked `private, no-store`, so that neither a
+    shared computer's browser cache nor a proxy keeps a page that shows a person's data, and the
+    back button after logging out shows nothing. Anonymous public pages keep their own caching."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -123,119 +116,3 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def _key(request) -> str:
         return f"utopia:page:{request.method}:{request.get_host()}:{request.get_full_path()}"
-
-
-# --- Member pages -------------------------------------------------------------------------------
-#
-# A member's form and space pages cost far more to render than to compute: crispy-forms renders
-# each field through several templates. A page opts in with `cache_member_page = True` on its
-# view class (partners.permissions.KeptPerMemberMixin, for the apps) or @cache_member_page on a
-# function, which says that its GET is a function of the member, the URL, the network's data and
-# the day, and of nothing else: no writes, nothing read from the session. Its response is then
-# kept per member, URL, language, day and data version.
-#
-# A page served from this cache skips its view, permission check included. That is sound because
-# the check was passed by the same member at the same version of the data: losing access takes a
-# write (a membership, a seat, a partner closed), which changes the version; a pilot's term ends
-# with a date, which is in the key; a deactivated account or a changed password ends the session
-# before this middleware runs. Staff are never served from it (their pages depend on the session's
-# two-factor verification).
-#
-# The form token is the one part of a page that changes with each response: pages are rendered
-# with a placeholder in its place (context processor below), which each response replaces with a
-# fresh masked token of the member's own CSRF secret.
-
-CSRF_PLACEHOLDER = "utopia-csrf-placeholder-7c1e"
-_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
-PLACEHOLDER_FLAG = "_utopia_csrf_placeholder"
-
-
-def cache_member_page(view):
-    """Decorator for a function view: opt its GET into the member page cache."""
-    view.cache_member_page = True
-    return view
-
-
-def csrf_placeholder(request):
-    """Context processor (after Django's csrf one): the placeholder while a page is cached."""
-    if getattr(request, PLACEHOLDER_FLAG, False):
-        return {"csrf_token": CSRF_PLACEHOLDER}
-    return {}
-
-
-class MemberPageCacheMiddleware:
-    """Last in MIDDLEWARE: it sees the view and the response before any cookie is set."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        pending = getattr(request, "_utopia_member_page", None)
-        if pending is None or response.streaming:
-            return response
-        setattr(request, PLACEHOLDER_FLAG, False)
-        key, version = pending
-        content = response.content
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and not getattr(getattr(request, "_messages", None), "added_new", False)
-            and _only_placeholder_tokens(content)
-            # A CSP nonce is good for one response: a page that used one is never replayed.
-            and not get_nonce(request)
-        ):
-            entry = (version, content, dict(response.headers))
-            cache.set(key, entry, settings.UTOPIA_PAGE_CACHE_SECONDS)
-        response.content = _with_token(request, content)
-        return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if not self._cacheable(request, view_func):
-            return None
-        key = self._key(request)
-        entry, version = current_entry(key)
-        if entry is not None:
-            return HttpResponse(_with_token(request, entry[1]), headers=entry[2])
-        request._utopia_member_page = (key, version)
-        setattr(request, PLACEHOLDER_FLAG, True)
-        return None
-
-    @staticmethod
-    def _cacheable(request, view_func) -> bool:
-        if not settings.UTOPIA_PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
-            return False
-        view = getattr(view_func, "view_class", view_func)
-        if not getattr(view, "cache_member_page", False):
-            return False
-        user = request.user
-        if not user.is_authenticated or user.is_staff or user.is_superuser:
-            return False
-        # A page showing a pending message shows it once.
-        storage = getattr(request, "_messages", None)
-        return storage is None or not len(storage)
-
-    @staticmethod
-    def _key(request) -> str:
-        user = request.user
-        # The header shows who is logged in; account fields are not network data and do not
-        # bump the version, so they are part of the key.
-        who = hashlib.blake2b(
-            f"{user.get_username()}|{user.email}|{user.get_full_name()}".encode(), digest_size=8
-        ).hexdigest()
-        return (
-            f"utopia:member-page:{user.pk}:{who}:{get_language()}:{timezone.localdate()}:"
-            f"{request.method}:{request.get_host()}:{request.get_full_path()}"
-        )
-
-
-def _only_placeholder_tokens(content: bytes) -> bool:
-    """A form token rendered without the placeholder would be replayed: such a page is not kept."""
-    field = b'name="csrfmiddlewaretoken"'
-    return content.count(field) == content.count(field + b' value="' + _PLACEHOLDER_BYTES)
-
-
-def _with_token(request, content: bytes) -> bytes:
-    if _PLACEHOLDER_BYTES not in content:
-        return content
-    return content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())

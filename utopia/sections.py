@@ -26,8 +26,7 @@ def _module(app: str):
 
 
 def blocks(request, hook: str) -> list[str]:
-    """The rendered block of each app offering `hook`, in APPS order. ("Mon espace" is kept
-    whole per member by utopia.cache.MemberPageCacheMiddleware.)"""
+    """The rendered block of each app offering `hook`, in APPS order."""
     result = []
     for app in APPS:
         module = _module(app)

@@ -105,7 +105,6 @@ MIDDLEWARE = [
     "utopia.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "utopia.cache.MemberPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "utopia.urls"
@@ -122,8 +121,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "utopia.context_processors.site",
-                # Last: while a member page is cached, it stands in for the form token.
-                "utopia.cache.csrf_placeholder",
             ],
         },
     },

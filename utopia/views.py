@@ -32,7 +32,6 @@ from partners.client_ip import client_ip
 from partners.exports import csv_response
 from partners.rules import has_portal_perm
 from utopia import digest, needs, report, sections, two_factor
-from utopia.cache import cache_member_page
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
 from utopia.forms import (
     CollaborationFilterForm,
@@ -48,7 +47,6 @@ def home(request):
 
 
 @login_required
-@cache_member_page
 def member_space(request):
     return TemplateResponse(
         request,

@@ -19,7 +19,6 @@ from partners.filters import ActionFilter
 from partners.forms import ActionForm
 from partners.models import Action, ActionTransition, Partner
 from partners.permissions import (
-    KeptPerMemberMixin,
     OneLookupMixin,
     ScopedPermissionRequiredMixin,
     require_object_permission,
@@ -129,7 +128,7 @@ def event_jsonld(request, action: Action) -> dict:
 # --- "Mon espace": members write, preview and submit -----------------------------------------
 
 
-class ActionMineView(KeptPerMemberMixin, LoginRequiredMixin, ListView):
+class ActionMineView(LoginRequiredMixin, ListView):
     """The actions of the user's partners (run or co-organised), with their status."""
 
     template_name = "partners/action_mine.html"
@@ -164,9 +163,7 @@ class ActionFormMixin:
         return redirect(action.get_manage_url())
 
 
-class ActionCreateView(
-    KeptPerMemberMixin, ScopedPermissionRequiredMixin, ActionFormMixin, CreateView
-):
+class ActionCreateView(ScopedPermissionRequiredMixin, ActionFormMixin, CreateView):
     permission_required = "partners.post_action"
 
     def get_initial(self):
@@ -195,9 +192,7 @@ class ActionCreateView(
         return action
 
 
-class ActionUpdateView(
-    KeptPerMemberMixin, ScopedPermissionRequiredMixin, OneLookupMixin, ActionFormMixin, UpdateView
-):
+class ActionUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, ActionFormMixin, UpdateView):
     permission_required = "partners.edit_action"
 
     def get_queryset(self):
@@ -224,9 +219,7 @@ class ActionUpdateView(
         return action
 
 
-class ActionManageView(
-    KeptPerMemberMixin, ScopedPermissionRequiredMixin, OneLookupMixin, DetailView
-):
+class ActionManageView(ScopedPermissionRequiredMixin, OneLookupMixin, DetailView):
     """The member's view of one action: its preview, status, and the CCAS's messages."""
 
     permission_required = "partners.view_action_moderation"

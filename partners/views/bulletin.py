@@ -12,13 +12,12 @@ from partners import services
 from partners.forms import BulletinPostForm
 from partners.models import BulletinPost
 from partners.permissions import (
-    KeptPerMemberMixin,
     ScopedPermissionRequiredMixin,
     require_object_permission,
 )
 
 
-class BulletinListView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, ListView):
+class BulletinListView(ScopedPermissionRequiredMixin, ListView):
     permission_required = "partners.view_network"
     template_name = "partners/bulletin_list.html"
     context_object_name = "posts"
@@ -28,7 +27,7 @@ class BulletinListView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, ListVi
         return BulletinPost.objects.visible().select_related("partner", "author")
 
 
-class BulletinPostCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, CreateView):
+class BulletinPostCreateView(ScopedPermissionRequiredMixin, CreateView):
     permission_required = "partners.post_to_bulletin"
     form_class = BulletinPostForm
     template_name = "partners/bulletin_form.html"

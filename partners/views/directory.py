@@ -19,7 +19,6 @@ from partners.filters import PartnerFilter
 from partners.forms import AccessRequestForm, InvitationAcceptForm, InvitationForm, PartnerPageForm
 from partners.models import Action, Charter, Partner, Signature
 from partners.permissions import (
-    KeptPerMemberMixin,
     OneLookupMixin,
     ScopedPermissionRequiredMixin,
 )
@@ -144,9 +143,7 @@ def organization_jsonld(request, partner) -> dict:
     return data
 
 
-class PartnerUpdateView(
-    KeptPerMemberMixin, ScopedPermissionRequiredMixin, OneLookupMixin, UpdateView
-):
+class PartnerUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, UpdateView):
     """A member keeps their partner's page current."""
 
     permission_required = "partners.edit_partner_page"
@@ -164,7 +161,7 @@ class PartnerUpdateView(
         return redirect(form.instance)
 
 
-class InvitationCreateView(KeptPerMemberMixin, ScopedPermissionRequiredMixin, FormView):
+class InvitationCreateView(ScopedPermissionRequiredMixin, FormView):
     permission_required = "partners.invite_to_partner"
     form_class = InvitationForm
     template_name = "partners/invitation_form.html"

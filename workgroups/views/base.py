@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from partners.permissions import KeptPerMemberMixin, ScopedPermissionRequiredMixin
+from partners.permissions import ScopedPermissionRequiredMixin
 from partners.rules import has_portal_perm
 from workgroups.models import PilotTerm, WorkingGroup
 
@@ -42,7 +42,7 @@ class GroupMixin:
         return group
 
 
-class SpaceMixin(KeptPerMemberMixin, ScopedPermissionRequiredMixin, GroupMixin):
+class SpaceMixin(ScopedPermissionRequiredMixin, GroupMixin):
     """A page of the group space: members of the group (and staff) only."""
 
     permission_required = "workgroups.view_space"

@@ -27,14 +27,7 @@ from workgroups.models import (
 from .base import ManageMixin, SpaceMixin
 
 
-class ChangesWithTheClock:
-    """An election opens and closes at a given minute, and these pages change with it: never kept
-    in the member page cache (utopia.cache)."""
-
-    cache_member_page = False
-
-
-class ElectionListView(ChangesWithTheClock, SpaceMixin, ListView):
+class ElectionListView(SpaceMixin, ListView):
     template_name = "workgroups/election_list.html"
     context_object_name = "elections"
     space_section = "elections"
@@ -55,7 +48,7 @@ class ElectionListView(ChangesWithTheClock, SpaceMixin, ListView):
         )
 
 
-class ElectionCreateView(ChangesWithTheClock, ManageMixin, FormView):
+class ElectionCreateView(ManageMixin, FormView):
     template_name = "workgroups/election_form.html"
     form_class = ElectionForm
     space_section = "elections"
@@ -99,7 +92,7 @@ def represented_partners(user, group, *, exclude_voted_in=None):
     return partners
 
 
-class ElectionDetailView(ChangesWithTheClock, SpaceMixin, TemplateView):
+class ElectionDetailView(SpaceMixin, TemplateView):
     template_name = "workgroups/election_detail.html"
     space_section = "elections"
     page_title = gettext_lazy("Élection du pilote")

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.csp import build_policy
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,8 +84,7 @@ class SpaceView(SpaceMixin, TemplateView):
             pending_requests=group.pending_request_count
             if has_portal_perm(self.request.user, "workgroups.decide_membership", group)
             else 0,
-            # Read by the template only: a page served from the member cache skips it.
-            running_election=SimpleLazyObject(group.elections.running().first),
+            running_election=group.elections.running().first(),
             upcoming_meetings=group.meetings.filter(starts_at__gte=timezone.now()).order_by(
                 "starts_at"
             )[:5],
