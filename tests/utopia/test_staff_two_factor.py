@@ -480,3 +480,10 @@ def test_portal_code_asks_permissions_without_djangos_superuser_shortcut():
         if "admin" not in path.parts and "{% has_perm " in path.read_text():
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_the_command_never_finds_an_account_through_a_look_alike_address():
+    StaffFactory(email="ccas@demo.utopia.test")
+    with pytest.raises(CommandError, match="Aucun compte"):
+        call_command("staff_enrolment_link", "ccas@demo.utopıa.test", stdout=io.StringIO())
+    assert not StaffEnrolment.objects.exists()

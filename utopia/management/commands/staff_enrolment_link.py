@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from partners.emails import normalize_email
 from partners.history import CommandWithoutUser
 from utopia import two_factor
 from utopia.models import StaffEnrolment
@@ -19,7 +20,13 @@ class Command(CommandWithoutUser):
         parser.add_argument("email", help="adresse du compte d'agent du CCAS")
 
     def handle(self, *args, email, **options):
-        accounts = list(get_user_model().objects.filter(email__iexact=email.strip())[:2])
+        # Exact, in the addresses' one written form: a case-insensitive match in PostgreSQL
+        # would also find a look-alike address (partners/emails.py).
+        try:
+            email = normalize_email(email)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        accounts = list(get_user_model().objects.filter(email=email)[:2])
         if len(accounts) != 1:
             raise CommandError(
                 f"Aucun compte n'a l'adresse {email}."
