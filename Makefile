@@ -52,6 +52,12 @@ run: install
 
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+ifeq ($(DATABASE_URL),)
+	@# SQLite in memory cannot serve threads that each hold a connection: the concurrency tests
+	@# (skipped above) run again on a file database, which the test run deletes afterwards.
+	@mkdir -p var
+	TEST_DATABASE_NAME=var/test-concurrency.sqlite3 $(PY) -m pytest -n 0 -m concurrency
+endif
 
 lint: install
 	$(VENV)/bin/ruff check .

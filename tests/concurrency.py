@@ -17,7 +17,7 @@ def concurrently(count: int, call):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip(
             "SQLite in memory: threads share one cache and fail with 'table is locked' instead "
-            "of waiting; run with TEST_DATABASE_NAME=var/test.sqlite3 (a file) to include this"
+            "of waiting; `make test` runs this in its second pass, on a file database"
         )
     barrier = threading.Barrier(count)
 

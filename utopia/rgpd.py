@@ -15,11 +15,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import registered_models
 
+from partners.emails import normalize_email
 from partners.history import authored
 from partners.models import AccessRequest, Invitation, Membership
 
@@ -109,13 +111,31 @@ def personal_data_json(*, user) -> str:
     )
 
 
+def _written_as(queryset, field: str, email: str):
+    """The rows of `queryset` whose `field` holds `email` in any case ("Marie@Exemple.FR" as
+    typed into a login form or stored by an older path), and not a look-alike: a case-blind match
+    in the database would take those too (PostgreSQL folds the dotless "ı" to "I"). The rows
+    whose local part matches are read and compared in the address's one written form."""
+    local = email.partition("@")[0]
+    candidates = queryset.filter(**{f"{field}__istartswith": f"{local}@"})
+    ids = [pk for pk, value in candidates.values_list("pk", field) if _written_form(value) == email]
+    return queryset.filter(pk__in=ids)
+
+
+def _written_form(value: str) -> str | None:
+    try:
+        return normalize_email(value)
+    except ValidationError:
+        return None
+
+
 def _login_audit_erase(*, email: str) -> int:
     """django-axes' rows about this login name: each login and failure, with the IP address,
-    the browser and the time. The login name is stored as typed, hence the case-blind match."""
+    the browser and the time. The login name is stored as typed."""
     if not email:
         return 0
     return sum(
-        model.objects.filter(username__iexact=email).delete()[0]
+        _written_as(model.objects.all(), "username", email).delete()[0]
         for model in (AccessAttempt, AccessLog, AccessFailureLog)
     )
 
@@ -152,9 +172,11 @@ def personal_data_erase(*, user, by) -> dict:
             authored(membership, by=by).delete()[0]
             for membership in Membership.objects.filter(user=user)
         ),
-        "invitations": Invitation.objects.filter(email__iexact=email).delete()[0] if email else 0,
+        "invitations": _written_as(Invitation.objects.all(), "email", email).delete()[0]
+        if email
+        else 0,
         "demandes_acces": (
-            AccessRequest.objects.filter(email__iexact=email).delete()[0] if email else 0
+            _written_as(AccessRequest.objects.all(), "email", email).delete()[0] if email else 0
         ),
         "journal_connexions": _login_audit_erase(email=email),
     }

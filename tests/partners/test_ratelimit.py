@@ -79,6 +79,7 @@ def test_an_email_counts_the_client_first_then_the_recipient(settings):
     )  # another kind of email
 
 
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_attempts_never_pass_more_than_the_limit():
     results = concurrently(20, lambda number: attempt(limit=5))
@@ -86,6 +87,7 @@ def test_concurrent_attempts_never_pass_more_than_the_limit():
     assert RateLimitCounter.objects.get().count == 5
 
 
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_attempts_of_new_keys_all_pass():
     # Twenty counters created at once: none is lost to another's insert, none fails.

@@ -181,6 +181,7 @@ def test_the_limit_window_ends(client, settings):
     assert NeedReport.objects.count() == 5
 
 
+@pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reports_from_one_address_store_no_more_than_the_limit(
     settings, staff, mailoutbox

@@ -128,6 +128,8 @@ def erase_through_the_back_office(client, staff, user):
 def test_erasure_removes_the_persons_login_audit_rows(client, staff, member, other_member):
     """django-axes keeps each login and failure with the address typed, the IP address and the
     browser: after erasure, nothing of it is left about the person."""
+    member.email = "camille@exemple.fr"  # an "i", which a look-alike can replace
+    member.save()
     for email, password in [
         (member.email.upper(), PASSWORD),  # axes keeps the address as typed
         (other_member.email, PASSWORD),
@@ -138,13 +140,22 @@ def test_erasure_removes_the_persons_login_audit_rows(client, staff, member, oth
     AccessFailureLog.objects.create(
         username=member.email, ip_address="192.0.2.7", user_agent="Navigateur", locked_out=False
     )
+    # Someone else's login name, which PostgreSQL's case-blind match would confuse with hers.
+    local, _, domain = member.email.partition("@")
+    look_alike = f"{local.replace('i', 'ı', 1)}@{domain}"
+    assert look_alike != member.email
+    AccessFailureLog.objects.create(
+        username=look_alike, ip_address="192.0.2.8", user_agent="Navigateur", locked_out=False
+    )
     assert AccessAttempt.objects.filter(username=member.email).exists()
     assert AccessLog.objects.filter(username__iexact=member.email).exists()
 
     erase_through_the_back_office(client, staff, member)
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        assert not model.objects.filter(username__iexact="membre@exemple.fr").exists()
+        names = model.objects.values_list("username", flat=True)
+        assert "camille@exemple.fr" not in [name.lower() for name in names]
     assert AccessLog.objects.filter(username=other_member.email).exists()
+    assert AccessFailureLog.objects.filter(username=look_alike).exists()
 
 
 def user_links(model):
