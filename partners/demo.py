@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from partners import search
+from partners import french, search
 from partners.images import clean_image_upload
 from partners.models import (
     Action,
@@ -152,7 +152,7 @@ def load(*, stdout) -> None:
         if details.get("colour"):
             initials = (partner.acronym or partner.name)[:3].upper()
             partner.logo = demo_logo(initials, details["colour"])
-            partner.logo_alt = f"Logo de {partner.name}"
+            partner.logo_alt = f"Logo {french.de(partner.name)}"
         partner.last_confirmed_at = timezone.now()
         partner.save()
         partner.fields_of_action.set(FieldOfAction.objects.filter(slug__in=details["fields"]))

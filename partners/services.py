@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners import french
 from partners.emails import normalize_email
 from partners.history import authored
 from partners.mail import (
@@ -191,7 +192,10 @@ def invitation_create(
         )
     if Membership.objects.filter(user__email=email, partner=partner).exists():
         raise ValidationError(
-            {"email": _("Cette personne est déjà membre de %(partner)s.") % {"partner": partner}}
+            {
+                "email": _("Cette personne est déjà membre %(of_partner)s.")
+                % {"of_partner": french.de(partner.name)}
+            }
         )
     # A new invitation replaces any earlier one for the same address.
     for earlier in Invitation.objects.pending().filter(partner=partner, email=email):

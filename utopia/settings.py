@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "utopia.context_processors.site",
             ],
+            # French elision and contraction ("d'Emergence", "du Toit") in every template.
+            "builtins": ["partners.templatetags.french"],
         },
     },
 ]

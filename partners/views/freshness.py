@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from partners import services
+from partners import french, services
 
 
 @never_cache
@@ -30,7 +30,8 @@ def partner_confirm(request, token: str):
         )
         messages.success(
             request,
-            _("Merci : la fiche de %(partner)s est confirmée pour un an.") % {"partner": partner},
+            _("Merci : la fiche %(of_partner)s est confirmée pour un an.")
+            % {"of_partner": french.de(partner.name)},
         )
         return redirect(partner)
     return render(request, "partners/partner_confirm.html", {"partner": partner})

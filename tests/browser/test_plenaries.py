@@ -93,7 +93,7 @@ def test_staff_record_attendance_publish_minutes_and_a_visitor_reads_them(
     login(page, staff)
     page.goto(page.base_url + f"/admin/plenaries/plenary/{past.pk}/presences/")
     assert_accessible(page)
-    page.get_by_label("Présence de Emergence").select_option("present")
+    page.get_by_label("Présence d'Emergence").select_option("present")
     page.get_by_label("Personnes présentes pour Emergence").fill("Karim Demo")
     page.get_by_label("Présence de Croix-Rouge française").select_option("excused")
     page.get_by_role("button", name="Enregistrer les présences").click()

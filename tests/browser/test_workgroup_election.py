@@ -66,7 +66,7 @@ def test_an_election_from_opening_to_the_new_pilot_on_the_public_page(page):
     page.get_by_label("Karim Schmitt (Emergence)").check()
     page.get_by_role("button", name="Déposer le bulletin").click()
     page.wait_for_load_state()
-    assert "Le bulletin de Emergence est déposé" in page.content()
+    assert "Le bulletin d'Emergence est déposé" in page.content()
     assert_accessible(page)
     logout(page)
 

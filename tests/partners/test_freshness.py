@@ -62,7 +62,7 @@ def test_command_emails_each_due_partners_members_once(
 
     assert output.getvalue().startswith("1 partenaire(s) sollicité(s)")
     assert len(mailoutbox) == 2
-    assert all("Le Relais" in mail.subject for mail in mailoutbox)
+    assert all("la fiche du Relais" in mail.subject for mail in mailoutbox)
     assert "/fiche-a-jour/" in mailoutbox[0].body
     assert f"/partenaires/{stale.slug}/modifier/" in mailoutbox[0].body
     # Running again the next day asks nobody twice.

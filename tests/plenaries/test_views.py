@@ -331,7 +331,7 @@ def test_member_answers_the_convocation(client, convened_plenary, member, partne
     registration = Registration.objects.get()
     assert (registration.partner, registration.attendee_count) == (partner, 2)
     page = client.get(convened_plenary.get_absolute_url()).content.decode()
-    assert "Réponse de Emergence : Présent" in page
+    assert "Réponse d&#x27;Emergence : Présent" in page
 
 
 def test_answer_for_another_partner_is_refused(client, convened_plenary, member, other_partner):

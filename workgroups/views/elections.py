@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
+from partners import french
 from partners.models import Partner
 from partners.permissions import require_object_permission
 from partners.rules import has_portal_perm
@@ -220,9 +221,9 @@ def election_vote(request, slug, pk):
         messages.success(
             request,
             _(
-                "Le bulletin de %(partner)s est déposé. Il est secret : même vous ne pourrez plus le relire."
+                "Le bulletin %(of_partner)s est déposé. Il est secret : même vous ne pourrez plus le relire."
             )
-            % {"partner": form.cleaned_data["partner"]},
+            % {"of_partner": french.de(form.cleaned_data["partner"].name)},
         )
     return back
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 
+from partners import french
 from partners.permissions import require_object_permission
 from partners.rules import has_portal_perm
 from workgroups import services
@@ -163,7 +164,9 @@ def membership_decide(request, slug, pk):
             )
         else:
             messages.success(
-                request, _("La demande de %(partner)s est refusée.") % {"partner": seat.partner}
+                request,
+                _("La demande %(of_partner)s est refusée.")
+                % {"of_partner": french.de(seat.partner.name)},
             )
     return redirect("workgroups:members", slug=group.slug)
 
@@ -186,7 +189,7 @@ class MembershipLeaveView(SeatMixin, FormView):
     form_class = LeaveForm
 
     def get_page_title(self):
-        return _("Départ de %(partner)s") % {"partner": self.seat.partner.name}
+        return _("Départ %(of_partner)s") % {"of_partner": french.de(self.seat.partner.name)}
 
     def has_permission(self):
         return super().has_permission() and has_portal_perm(
@@ -212,7 +215,7 @@ class RepresentativesView(SeatMixin, FormView):
     form_class = RepresentativeForm
 
     def get_page_title(self):
-        return _("Représentants de %(partner)s") % {"partner": self.seat.partner.name}
+        return _("Représentants %(of_partner)s") % {"of_partner": french.de(self.seat.partner.name)}
 
     def has_permission(self):
         return super().has_permission() and has_portal_perm(
