@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +13,15 @@ class PartnersConfig(AppConfig):
         from simple_history.signals import pre_create_historical_record
 
         from partners.history import record_change_reason
-        from partners.receivers import create_fields_of_action, record_last_login
+        from partners.models import FieldOfAction, Partner
+        from partners.receivers import (
+            create_fields_of_action,
+            record_last_login,
+            refresh_after_field_of_action_deleted,
+            refresh_field_of_action_partners,
+            refresh_partner_search_text,
+            remember_field_of_action_partners,
+        )
 
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(record_last_login, dispatch_uid="partners_record_last_login")
@@ -22,4 +30,24 @@ class PartnersConfig(AppConfig):
         )
         post_migrate.connect(
             create_fields_of_action, sender=self, dispatch_uid="partners_fields_of_action"
+        )
+        m2m_changed.connect(
+            refresh_partner_search_text,
+            sender=Partner.fields_of_action.through,
+            dispatch_uid="partners_search_text_fields",
+        )
+        post_save.connect(
+            refresh_field_of_action_partners,
+            sender=FieldOfAction,
+            dispatch_uid="partners_search_text_field_renamed",
+        )
+        pre_delete.connect(
+            remember_field_of_action_partners,
+            sender=FieldOfAction,
+            dispatch_uid="partners_search_text_field_deleting",
+        )
+        post_delete.connect(
+            refresh_after_field_of_action_deleted,
+            sender=FieldOfAction,
+            dispatch_uid="partners_search_text_field_deleted",
         )

@@ -43,7 +43,26 @@ class PartnerFilter(django_filters.FilterSet):
         fields = ["q", "kind", "field", "quartier"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        """The partners that hold every word; when none does, those whose name is close to a
+        misspelt query ("emergnce")."""
+        found = queryset.search(value)
+        if found.exists():
+            return found
+        return queryset.similar(value)
+
+    def loosenable(self) -> list[tuple[str, str]]:
+        """(label, value) of each filter set besides the search: those a person can remove
+        when nothing is found."""
+        if not self.form.is_bound or not self.form.is_valid():
+            return []
+        loosen = []
+        for key in ("kind", "field", "quartier"):
+            value = self.form.cleaned_data.get(key)
+            if value:
+                label = self.form.fields[key].label
+                shown = dict(Partner.Kind.choices).get(value, value) if key == "kind" else value
+                loosen.append((key, f"{label} : {shown}"))
+        return loosen
 
 
 class ActionFilter(django_filters.FilterSet):

@@ -4,6 +4,8 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, router
 from django.utils import timezone
 
+from partners.models import Partner
+
 # The network's fields of action, as the CCAS named them when the portal opened.
 FIELDS_OF_ACTION = [
     ("Accès aux droits", "acces-aux-droits"),
@@ -53,3 +55,38 @@ def create_fields_of_action(
     manager = FieldOfAction._default_manager.db_manager(using)
     if not manager.exists():
         manager.bulk_create(FieldOfAction(name=name, slug=slug) for name, slug in FIELDS_OF_ACTION)
+
+
+def refresh_partner_search_text(sender, *, instance, action, reverse, pk_set, **kwargs):
+    """A partner's search text holds the names of its fields of action ("logement" finds the
+    partners in "Logement et hébergement"): it follows their changes, from either side."""
+    if action == "pre_clear" and reverse:
+        instance._partners_before_clear = list(instance.partners.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        Partner.objects.filter(pk=instance.pk).refresh_search_text()
+    else:
+        pks = (
+            pk_set
+            if action != "post_clear"
+            else instance.__dict__.pop("_partners_before_clear", [])
+        )
+        Partner.objects.filter(pk__in=pks).refresh_search_text()
+
+
+def refresh_field_of_action_partners(sender, *, instance, **kwargs):
+    """A renamed field of action renames itself in its partners' search text."""
+    if kwargs.get("raw"):
+        return
+    instance.partners.all().refresh_search_text()
+
+
+def remember_field_of_action_partners(sender, *, instance, **kwargs):
+    instance._partners_before_delete = list(instance.partners.values_list("pk", flat=True))
+
+
+def refresh_after_field_of_action_deleted(sender, *, instance, **kwargs):
+    pks = instance.__dict__.pop("_partners_before_delete", [])
+    Partner.objects.filter(pk__in=pks).refresh_search_text()

@@ -1,6 +1,6 @@
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,25 +18,70 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, query: str):
-        """Accent- and case-insensitive search on name, acronym and presentation; ranked by
-        PostgreSQL's full-text search when the database is PostgreSQL."""
+        """Accent- and case-insensitive search on the name, acronym, presentation, public served
+        and fields of action: every word must appear (on PostgreSQL, also its French stem:
+        "associations" finds "association"). Partners whose name holds the words come first."""
         words = search.terms(query)
         if not words:
             return self
         condition = Q()
         for word in words:
             condition &= Q(search_text__contains=word)
+        queryset = self
         if connections[self.db].vendor == "postgresql":
-            vector = SearchVector("search_text", config="french")
             text_query = SearchQuery(" ".join(words), config="french", search_type="plain")
-            # Full-text matching (with French stemming: "associations" finds "association")
-            # or every word as a substring (so "emerg" still finds "Emergence").
-            return (
-                self.annotate(search_document=vector, search_rank=SearchRank(vector, text_query))
-                .filter(condition | Q(search_document=text_query))
-                .order_by("-search_rank", "name")
+            queryset = queryset.annotate(
+                search_document=SearchVector("search_text", config="french")
             )
-        return self.filter(condition)
+            condition |= Q(search_document=text_query)
+        name_matches = [
+            Case(When(search_names__contains=word, then=Value(1)), default=Value(0))
+            for word in words
+        ]
+        return (
+            queryset.filter(condition)
+            .annotate(search_rank=sum(name_matches[1:], start=name_matches[0]))
+            .order_by("-search_rank", *self.model._meta.ordering)
+        )
+
+    def similar(self, query: str, *, suggestion: bool = False):
+        """Partners whose name or acronym is close to a misspelt query ("emergnce"), the closest
+        first: trigram similarity on PostgreSQL (pg_trgm), difflib on the normalised names of
+        the queryset's rows elsewhere. `suggestion` lowers the bar, for "did you mean"."""
+        text = search.normalize(query)[:100]
+        if not text:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            threshold = (
+                search.TRIGRAM_SUGGESTION_SIMILARITY if suggestion else search.TRIGRAM_SIMILARITY
+            )
+            return (
+                self.annotate(similarity=TrigramWordSimilarity(text, "search_names"))
+                .filter(similarity__gte=threshold)
+                .order_by("-similarity", *self.model._meta.ordering)
+            )
+        threshold = search.SUGGESTION_SIMILARITY if suggestion else search.MATCH_SIMILARITY
+        scores = {
+            pk: search.similarity(text, names)
+            for pk, names in self.values_list("pk", "search_names")
+        }
+        close = sorted(
+            (pk for pk, score in scores.items() if score >= threshold), key=lambda pk: -scores[pk]
+        )
+        if not close:
+            return self.none()
+        closeness = Case(*[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(close)])
+        return self.filter(pk__in=close).annotate(closeness=closeness).order_by("closeness")
+
+    def refresh_search_text(self) -> None:
+        """Rewrite the search documents of these partners from their current fields of action
+        (after the fields of action of a partner change, or one of them is renamed)."""
+        partners = list(self.prefetch_related("fields_of_action"))
+        for partner in partners:
+            partner.set_search_text(
+                [field_of_action.name for field_of_action in partner.fields_of_action.all()]
+            )
+        self.model.objects.bulk_update(partners, ["search_names", "search_text"], batch_size=500)
 
     def confirmation_overdue(self, *, days: int = 365):
         limit = timezone.now() - timezone.timedelta(days=days)
@@ -171,6 +216,7 @@ class Partner(models.Model):
     confirmation_requested_at = models.DateTimeField(
         _("confirmation demandée le"), null=True, blank=True, editable=False
     )
+    search_names = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -213,16 +259,40 @@ class Partner(models.Model):
     def save(self, *args, **kwargs):
         self.siren = self.siren.replace(" ", "")
         self.description_html = render_markdown(self.description)
-        self.search_text = search.normalize(
-            " ".join([self.name, self.acronym, self.summary, self.public_served])
+        # A new partner has no fields of action yet: they are added to its search text when
+        # they are set (partners.receivers.refresh_partner_search_text).
+        self.set_search_text(
+            list(self.fields_of_action.values_list("name", flat=True)) if self.pk else []
         )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "description_html", "search_text"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "description_html",
+                "search_names",
+                "search_text",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    def set_search_text(self, fields_of_action: list[str]) -> None:
+        """The normalised text that the directory's search reads: the names alone (for ranking
+        and misspellings) and the whole document."""
+        self.search_names = search.normalize(f"{self.name} {self.acronym}")
+        self.search_text = search.normalize(
+            " ".join(
+                [
+                    self.name,
+                    self.acronym,
+                    self.summary,
+                    self.public_served,
+                    *fields_of_action,
+                    self.description,
+                ]
+            )
+        )
 
     @property
     def display_name(self):

@@ -61,7 +61,22 @@ class PartnerListView(FilterView):
         context["is_filtered"] = any(
             value for key, value in self.request.GET.items() if key != "page"
         )
+        if context["is_filtered"] and not context["paginator"].count:
+            context.update(self.ways_out(context["filter"]))
         return context
+
+    def ways_out(self, partner_filter) -> dict:
+        """When nothing is found: the names closest to the query, and a link without each
+        filter that narrowed the search."""
+        query = partner_filter.form.cleaned_data.get("q") if partner_filter.form.is_valid() else ""
+        suggestions = list(self.get_queryset().similar(query, suggestion=True)[:3]) if query else []
+        loosen = []
+        for key, label in partner_filter.loosenable():
+            without = self.request.GET.copy()
+            without.pop(key, None)
+            without.pop("page", None)
+            loosen.append((label, without.urlencode()))
+        return {"suggestions": suggestions, "loosen": loosen}
 
 
 PARTNER_PAGE_ACTIONS = 6

@@ -148,9 +148,8 @@ def markdown(text: str) -> str:
 
 def derive_partner(partner: Partner) -> Partner:
     partner.description_html = markdown(partner.description)
-    partner.search_text = search.normalize(
-        " ".join([partner.name, partner.acronym, partner.summary, partner.public_served])
-    )
+    # Without its fields of action, which are set after it: refresh_search_text() adds them.
+    partner.set_search_text([])
     return partner
 
 
@@ -225,6 +224,9 @@ def add_partners(network: Network) -> str:
             for field_of_action in rng.sample(network.fields_of_action, rng.randint(1, 3))
         ]
     )
+    Partner.objects.filter(
+        pk__in=[partner.pk for partner in network.partners]
+    ).refresh_search_text()
 
     active = network.active_partners
     network.member_partner = next(

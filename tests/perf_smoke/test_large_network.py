@@ -92,7 +92,7 @@ def test_a_url_name_that_no_longer_resolves_stops_the_benchmark(network, monkeyp
 
 def test_the_fields_that_save_derives_are_filled_as_save_fills_them(network):
     derived = {
-        Partner: ["description_html", "search_text"],
+        Partner: ["description_html", "search_names", "search_text"],
         Action: ["body_html", "search_text"],
         Plenary: ["introduction_html", "minutes_html"],
         Theme: ["description_html"],
