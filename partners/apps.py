@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ class PartnersConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from simple_history.signals import pre_create_historical_record
 
+        from partners.collation import register_sqlite_collation
         from partners.history import record_change_reason
         from partners.models import FieldOfAction, Partner
         from partners.receivers import (
@@ -50,4 +52,7 @@ class PartnersConfig(AppConfig):
             refresh_after_field_of_action_deleted,
             sender=FieldOfAction,
             dispatch_uid="partners_search_text_field_deleted",
+        )
+        connection_created.connect(
+            register_sqlite_collation, dispatch_uid="partners_sqlite_collation"
         )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners import search
+from partners.collation import COLLATION
 from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
 from partners.validators import phone_validator, validate_single_line, validate_siren
@@ -115,7 +116,11 @@ class Partner(models.Model):
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.ASSOCIATIVE)
     name = models.CharField(
-        _("nom"), max_length=200, unique=True, validators=[validate_single_line]
+        _("nom"),
+        max_length=200,
+        unique=True,
+        validators=[validate_single_line],
+        db_collation=COLLATION,
     )
     acronym = models.CharField(
         _("sigle"), max_length=30, blank=True, validators=[validate_single_line]

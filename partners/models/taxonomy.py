@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partners.collation import COLLATION
 from partners.validators import validate_single_line
 
 
@@ -8,7 +9,13 @@ class FieldOfAction(models.Model):
     """A field of social action (housing, health, employment...): partners and actions are
     classified by it, and the public filters by it."""
 
-    name = models.CharField(_("nom"), max_length=80, unique=True, validators=[validate_single_line])
+    name = models.CharField(
+        _("nom"),
+        max_length=80,
+        unique=True,
+        validators=[validate_single_line],
+        db_collation=COLLATION,
+    )
     slug = models.SlugField(
         _("identifiant d'URL"), max_length=80, unique=True, validators=[validate_single_line]
     )
@@ -26,7 +33,13 @@ class FieldOfAction(models.Model):
 class Neighbourhood(models.Model):
     """A neighbourhood of Thionville (or "Hors Thionville"), as residents name it."""
 
-    name = models.CharField(_("nom"), max_length=80, unique=True, validators=[validate_single_line])
+    name = models.CharField(
+        _("nom"),
+        max_length=80,
+        unique=True,
+        validators=[validate_single_line],
+        db_collation=COLLATION,
+    )
     slug = models.SlugField(
         _("identifiant d'URL"), max_length=80, unique=True, validators=[validate_single_line]
     )
