@@ -14,11 +14,16 @@ def absolute_url(path: str) -> str:
     return settings.UTOPIA_SITE_URL.rstrip("/") + path
 
 
+# The template engine without HTML escaping (settings.TEMPLATES): emails are plain text.
+TEXT_ENGINE = "text"
+
+
 def render_email(template: str, context: dict) -> tuple[str, str]:
-    """`templates/emails/<template>_subject.txt` and `_body.txt` rendered with `context`."""
-    subject = render_to_string(f"emails/{template}_subject.txt", context)
+    """`templates/emails/<template>_subject.txt` and `_body.txt` rendered with `context`, as
+    plain text (nothing HTML-escaped)."""
+    subject = render_to_string(f"emails/{template}_subject.txt", context, using=TEXT_ENGINE)
     subject = " ".join(subject.split())
-    body = render_to_string(f"emails/{template}_body.txt", context)
+    body = render_to_string(f"emails/{template}_body.txt", context, using=TEXT_ENGINE)
     return subject, body
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from partners import ratelimit
 from partners.client_ip import client_ip
 from partners.emails import NormalizedEmailField
+from partners.mail import TEXT_ENGINE
 from partners.models import FieldOfAction, User
 from partners.tasks import send_email
 from partners.validators import validate_single_line
@@ -69,8 +70,10 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        subject = "".join(
+            loader.render_to_string(subject_template_name, context, using=TEXT_ENGINE).splitlines()
+        )
+        body = loader.render_to_string(email_template_name, context, using=TEXT_ENGINE)
         send_email.enqueue(subject=subject, body=body, to=[to_email])
 
 

@@ -126,6 +126,15 @@ TEMPLATES = [
             "builtins": ["partners.templatetags.french"],
         },
     },
+    {
+        # Emails are plain text: a title with an apostrophe or an ampersand arrives as typed,
+        # never as `&#x27;` (partners.mail.render_email and the password reset use this engine).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database ------------------------------------------------------------------------------
