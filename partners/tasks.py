@@ -23,7 +23,11 @@ def send_email(
     `content_b64`), mimetype, and optionally params for the Content-Type, such as a calendar's
     method} so that the task's arguments stay JSON."""
     message = EmailMultiAlternatives(
-        subject=subject, body=body, to=to, reply_to=reply_to or None, headers=headers or None
+        subject=subject,
+        body=body,
+        to=to,
+        reply_to=reply_to or None,
+        headers=_unfolded(headers) or None,
     )
     if html:
         message.attach_alternative(html, "text/html")
@@ -36,6 +40,39 @@ def send_email(
         else:
             message.attach(attachment["filename"], content, attachment["mimetype"])
     return message.send()
+
+
+# Headers whose value is a URL between angle brackets, that mail providers read as is.
+URL_HEADERS = {"list-unsubscribe"}
+
+
+class UnfoldedHeader(str):
+    """A header value written on one line, as given. Python's email policies fold a long
+    header and, when a single word (here a signed URL) is longer than a line, encode it as
+    `=?utf-8?q?...?=`, which no mail provider reads as the `<https://…>` of RFC 2369 and 8058.
+    RFC 5322 allows 998 characters on a line; the policy uses a header object's own fold()."""
+
+    def __new__(cls, name: str, value: str):
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"Header {name} must hold one line.")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def __getnewargs__(self):  # copies (the test outbox keeps a deep copy of each message)
+        return (self.name, str(self))
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+def _unfolded(headers: dict[str, str] | None) -> dict[str, str] | None:
+    if not headers:
+        return headers
+    return {
+        name: UnfoldedHeader(name, value) if name.lower() in URL_HEADERS else value
+        for name, value in headers.items()
+    }
 
 
 def _part_with_params(attachment: dict, content: str) -> MIMEPart:

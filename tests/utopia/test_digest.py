@@ -1,15 +1,18 @@
 """The monthly digest: what it gathers, who receives it, and unsubscribing."""
 
 import datetime
+import email.policy
 import html
 import io
 import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from partners.models import Action
+from partners.tasks import UnfoldedHeader
 from plenaries.models import Plenary
 from tests.factories import (
     ActionFactory,
@@ -126,6 +129,34 @@ def test_one_click_unsubscribe_works_for_its_recipient_only(
     assert "vous ne recevrez plus la lettre" in html.unescape(response.content.decode())
     assert not digest.recipients().filter(pk=member.pk).exists()
     assert digest.recipients().filter(pk=other_member.pk).exists()
+
+
+def test_raw_message_carries_a_plain_one_click_unsubscribe_url(
+    settings, client, news, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.UTOPIA_SITE_URL = "https://utopia.ccas-thionville.fr"
+    send(django_capture_on_commit_callbacks)
+
+    for policy in (email.policy.default, email.policy.SMTP):
+        raw = mailoutbox[0].message(policy=policy).as_bytes().decode("ascii")
+        headers = raw.split(policy.linesep * 2, 1)[0].split(policy.linesep)
+        link = next(line for line in headers if line.startswith("List-Unsubscribe: "))
+        url = re.fullmatch(r"List-Unsubscribe: <(https://utopia\.ccas-thionville\.fr/\S+)>", link)
+        assert url, link
+        assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in headers
+    path = url.group(1).removeprefix("https://utopia.ccas-thionville.fr")
+    assert path == unsubscribe_path(mailoutbox[0])
+
+    # What a mail provider sends (RFC 8058): a POST without cookie nor CSRF token.
+    provider = Client(enforce_csrf_checks=True)
+    response = provider.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert EmailPreferences.objects.get(user=member).receives_digest is False
+
+
+def test_a_header_value_on_two_lines_is_refused():
+    with pytest.raises(ValueError):
+        UnfoldedHeader("List-Unsubscribe", "<https://exemple.fr/>\r\nBcc: x@exemple.fr")
 
 
 @pytest.mark.parametrize("token", ["faux", "eyJ1c2VyIjoxfQ:forged"])
