@@ -42,6 +42,8 @@ install: $(VENV)/.installed
 
 # Development settings for the two commands of the README (production sets DEBUG=0).
 run test: export DEBUG ?= 1
+# Links in the emails that `make run` prints point to the port it serves on.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 
 run: install
 	@mkdir -p var

@@ -46,7 +46,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Scheme and host that links in emails start with (reverse() adds URL_PREFIX).
-UTOPIA_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Development: `make run PORT=8012` sets it to its own port; PORT alone does too.
+UTOPIA_SITE_URL = os.environ.get("SITE_URL") or (
+    f"http://127.0.0.1:{os.environ.get('PORT') or 8000}" if DEBUG else "http://127.0.0.1:8000"
+)
 
 # Blocks that the apps above `partners` add to a partner's public page: dotted paths to
 # functions (request, partner) -> HTML. The shell wires them here so partners imports none.

@@ -232,3 +232,49 @@ def test_every_demo_login_printed_by_make_run_works(client, settings):
         assert response.status_code == 302, email
         if email.startswith("ccas@"):  # the CCAS account enters the back-office (no 2FA in demo)
             assert client.get("/admin/").status_code == 200
+
+
+def run_make_run(port, env=None):
+    """`make run PORT=<port>` as a developer types it, with manage.py replaced by a command
+    that prints the SITE_URL each of its steps (migrate, load_demo, runserver) would read."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}}
+    return subprocess.run(
+        ["make", "-s", "run", f"PORT={port}", "-o", "install", "MANAGE=printenv SITE_URL #"],
+        cwd=BASE_DIR,
+        env=environment | (env or {}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_make_run_on_another_port_puts_that_port_in_email_links():
+    result = run_make_run(8012)
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == {"http://127.0.0.1:8012"}
+
+
+def test_a_site_url_that_is_set_wins_over_the_port():
+    result = run_make_run(8012, env={"SITE_URL": "https://utopia.ccas-thionville.fr"})
+    assert set(result.stdout.split()) == {"https://utopia.ccas-thionville.fr"}
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({"DEBUG": "1", "PORT": "8012"}, "http://127.0.0.1:8012"),
+        ({"DEBUG": "1"}, "http://127.0.0.1:8000"),
+        ({"DEBUG": "1", "PORT": "8012", "SITE_URL": "https://a.fr"}, "https://a.fr"),
+    ],
+)
+def test_site_url_follows_the_development_port_unless_set(env, site_url):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "from utopia import settings; print(settings.UTOPIA_SITE_URL)"],
+        cwd=BASE_DIR,
+        env=environment | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == site_url, result.stderr
