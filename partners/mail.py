@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.tasks import TaskResult
 from django.template.loader import render_to_string
 
 from partners.tasks import send_email
@@ -35,24 +36,27 @@ def send_templated_email(
     attachments: list[dict] | None = None,
     attachments_for: Callable[[str], list[dict]] | None = None,
     headers: dict[str, str] | None = None,
-) -> None:
+) -> list[TaskResult]:
     """Enqueue one email per recipient (recipients never see each other's address).
 
     `attachments_for(address)` adds what is made for that recipient alone, such as a calendar
-    invitation that names its attendee."""
+    invitation that names its attendee. Returns the queued tasks' results."""
     recipients = sorted({address for address in to if address})
     if not recipients:
-        return
+        return []
     subject, body = render_email(template, context)
+    results = []
     for address in recipients:
         own = attachments_for(address) if attachments_for else []
-        send_email.enqueue(
+        queued = send_email.enqueue(
             subject=subject,
             body=body,
             to=[address],
             attachments=[*(attachments or []), *own] if own else attachments,
             headers=headers,
         )
+        results.append(queued)
+    return results
 
 
 def staff_recipients() -> list[str]:

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import MembershipFactory, PartnerFactory, StaffFactory, UserFactory
+from tests.mail_backends import RefusingBackend
 
 
 def pytest_configure(config):
@@ -83,3 +84,12 @@ def role_client(client, request):
         return client
 
     return login_as
+
+
+@pytest.fixture
+def refusing_mail_server(settings):
+    """The mail server refuses the addresses put in the returned set (empty at first)."""
+    settings.MAILERS = {"default": {"BACKEND": "tests.mail_backends.RefusingBackend"}}
+    RefusingBackend.refused = set()
+    yield RefusingBackend.refused
+    RefusingBackend.refused = set()

@@ -149,8 +149,8 @@ admin.site.register(User, PersonalDataUserAdmin)
 
 @admin.register(DigestIssue)
 class DigestIssueAdmin(admin.ModelAdmin):
-    list_display = ["period_start", "period_end", "sent_at", "recipients", "items"]
-    readonly_fields = ["period_start", "period_end", "sent_at", "recipients", "items"]
+    list_display = ["month", "period_start", "period_end", "sent_at", "recipients", "items"]
+    readonly_fields = ["month", "period_start", "period_end", "sent_at", "recipients", "items"]
 
     def has_add_permission(self, request):
         return False  # sent by `manage.py send_digest`, never written by hand

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from partners.mail import absolute_url, send_templated_email
 from partners.models import Action, BulletinPost
 from plenaries.models import Plenary
-from utopia.models import DigestIssue, EmailPreferences
+from utopia.models import DigestDelivery, DigestIssue, EmailPreferences
 from workgroups.models import GroupMembership, Meeting, WorkingGroup
 
 UNSUBSCRIBE_SALT = "utopia.digest.unsubscribe"
@@ -146,51 +147,83 @@ def digest_subscription_set(*, user, receives_digest: bool) -> EmailPreferences:
     return preferences
 
 
-@transaction.atomic
-def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
-    """Send the digest for the period since the previous one (a month at first). Nothing is
-    sent, and no period is recorded, when nothing happened and nothing is coming; a person
-    for whom the only news are other groups' meetings gets no email."""
-    now = now or timezone.now()
+class DigestInterrupted(Exception):
+    """The mail queue refused a digest part-way: what was handed to it is recorded, and running
+    `send_digest` again resumes with the others."""
+
+
+def _issue_of_the_month(now: datetime.datetime) -> tuple[DigestIssue | None, DigestContent | None]:
+    """This month's digest (created now if there is news, with the period since the previous
+    one) and its content; (None, None) when nothing happened and nothing is coming."""
+    month = timezone.localdate(now).replace(day=1)
+    issue = DigestIssue.objects.filter(month=month).first()
+    if issue is not None:
+        return issue, content(start=issue.period_start, end=issue.period_end)
     previous = DigestIssue.objects.order_by("-period_end").first()
     start = previous.period_end if previous else now - DEFAULT_PERIOD
     if start >= now:
-        return None
+        return None, None
     news = content(start=start, end=now)
     if not news.items:
+        return None, None
+    issue = DigestIssue(month=month, period_start=start, period_end=now, items=news.items)
+    issue.full_clean()
+    issue.save()
+    # The addresses served by earlier months are needed no more (their count stays).
+    DigestDelivery.objects.exclude(issue=issue).delete()
+    return issue, news
+
+
+def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
+    """Send this month's digest, for the period since the previous one (a month at first).
+    Nothing is sent, and no period is recorded, when nothing happened and nothing is coming; a
+    person for whom the only news are other groups' meetings gets no email.
+
+    Idempotent within a month: each address is recorded with the message handed to the mail
+    queue, in one transaction (with the database queue of production, the record and the queued
+    message are committed together), so running it again sends to nobody twice and a run
+    stopped part-way (DigestInterrupted) resumes where it stopped."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        issue, news = _issue_of_the_month(now)
+    if issue is None:
         return None
     people = list(recipients())
     groups = recipient_groups(
         user_ids=[person.pk for person in people],
         group_ids={meeting.group_id for meeting in news.meetings},
     )
-    letters = []
-    for person in people:
-        meetings = news.meetings_for(groups.get(person.pk, frozenset()))
-        if news.shared_items or meetings:
-            letters.append((person, meetings))
-    issue = DigestIssue(
-        period_start=start, period_end=now, recipients=len(letters), items=news.items
-    )
-    issue.full_clean()
-    issue.save()
+    done = set(issue.deliveries.values_list("email", flat=True))
     context = {
         "news": news,
         "base_url": absolute_url(""),
         "preferences_url": absolute_url(reverse("email_preferences")),
     }
-    for person, meetings in letters:
+    for person in people:
+        meetings = news.meetings_for(groups.get(person.pk, frozenset()))
+        if person.email in done or not (news.shared_items or meetings):
+            continue
         link = absolute_url(reverse("digest_unsubscribe", args=[unsubscribe_token(person)]))
-        personal = {**context, "person": person, "meetings": meetings, "unsubscribe_url": link}
-        transaction.on_commit(
-            lambda personal=personal, person=person: send_templated_email(
+        with transaction.atomic():
+            DigestDelivery.objects.create(issue=issue, email=person.email)
+            queued = send_templated_email(
                 template="digest",
-                context=personal,
+                context={
+                    **context,
+                    "person": person,
+                    "meetings": meetings,
+                    "unsubscribe_url": link,
+                },
                 to=[person.email],
                 headers={
-                    "List-Unsubscribe": f"<{personal['unsubscribe_url']}>",
+                    "List-Unsubscribe": f"<{link}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 },
             )
-        )
+            if any(result.status == TaskResultStatus.FAILED for result in queued):
+                # Sent at once (development) and refused: not recorded, tried again next run.
+                raise DigestInterrupted(person.email)
+        done.add(person.email)
+    issue.recipients = issue.deliveries.count()
+    issue.save(update_fields=["recipients"])
     return issue

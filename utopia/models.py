@@ -41,8 +41,10 @@ class EmailPreferences(models.Model):
 
 
 class DigestIssue(models.Model):
-    """One monthly digest: the period it covers and how many people it was sent to."""
+    """One monthly digest: the month it is sent in, the period it covers and how many people it
+    was sent to (each of them a DigestDelivery)."""
 
+    month = models.DateField(_("mois d'envoi"), unique=True, help_text=_("Le 1er du mois."))
     period_start = models.DateTimeField(_("du"))
     period_end = models.DateTimeField(_("au"), unique=True)
     sent_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
@@ -63,6 +65,32 @@ class DigestIssue(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y}"
+
+
+class DigestDelivery(models.Model):
+    """An address that a monthly digest was handed to the mail queue for: running
+    `send_digest` again in the same month skips it, and a run stopped part-way resumes with
+    the addresses that have none. Kept only until the next month's digest starts."""
+
+    issue = models.ForeignKey(
+        DigestIssue,
+        verbose_name=_("lettre mensuelle"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    email = models.EmailField(_("adresse"), max_length=254)
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["issue", "email"]
+        verbose_name = _("envoi de la lettre mensuelle")
+        verbose_name_plural = _("envois de la lettre mensuelle")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "email"], name="digest_delivery_once")
+        ]
+
+    def __str__(self):
+        return self.email
 
 
 class NeedReportQuerySet(models.QuerySet):

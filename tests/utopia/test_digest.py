@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from tests.factories import (
     WorkingGroupFactory,
 )
 from utopia import digest
-from utopia.models import DigestIssue, EmailPreferences
+from utopia.models import DigestDelivery, DigestIssue, EmailPreferences
 from workgroups.models import GroupMembership, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +87,10 @@ def test_next_digest_covers_only_what_is_new(
 ):
     first = send(django_capture_on_commit_callbacks, now=ago(1))
     BulletinPostFactory(title="Nouveau message")
-    second = send(django_capture_on_commit_callbacks)
+    second = send(django_capture_on_commit_callbacks, now=soon(31))  # next month
     assert second.period_start == first.period_end
+    # Last month's addresses are forgotten once this month's digest starts.
+    assert set(DigestDelivery.objects.values_list("issue", flat=True)) == {second.pk}
     assert "Bourse aux vêtements" not in mailoutbox[-1].body
     assert "Nouveau message" in mailoutbox[-1].body
 
@@ -271,7 +273,7 @@ def test_a_meeting_alone_is_sent_only_to_the_members_of_its_group(
 
 
 @pytest.mark.parametrize("size", [1, 30])
-def test_sending_queries_do_not_grow_with_recipients_and_their_groups(
+def test_sending_queries_grow_only_by_the_record_of_each_recipient(
     size, django_assert_num_queries, django_capture_on_commit_callbacks, mailoutbox
 ):
     for _ in range(size):
@@ -280,10 +282,46 @@ def test_sending_queries_do_not_grow_with_recipients_and_their_groups(
         MeetingFactory(group=seat.group, starts_at=soon(7))
     ActionFactory(published_at=ago(2))
 
-    # The previous issue, the four lists of content(), the recipients and their groups, then
-    # the issue: its unique period and constraint checks, its insert, and the savepoints.
-    with django_assert_num_queries(14):
+    # The month's issue (none yet), the previous one, the four lists of content(), the issue's
+    # checks and insert in their transaction, the earlier months' addresses forgotten, the
+    # recipients, their groups and the addresses already served, then the count and update of
+    # the issue; for each recipient, its record inside a savepoint.
+    with django_assert_num_queries(20 + 3 * size):
         issue = send(django_capture_on_commit_callbacks)
 
     assert issue.recipients == size
     assert all("Groupe de travail" in mail.body for mail in mailoutbox)
+
+
+def test_running_twice_in_a_month_sends_nothing_the_second_time(
+    news, member, other_member, mailoutbox
+):
+    first = io.StringIO()
+    call_command("send_digest", stdout=first)
+    assert sorted(mail.to[0] for mail in mailoutbox) == [other_member.email, member.email]
+    BulletinPostFactory(title="Publié entre les deux passages")
+
+    second = io.StringIO()
+    call_command("send_digest", stdout=second)
+
+    assert len(mailoutbox) == 2
+    assert DigestIssue.objects.get().recipients == 2
+    assert "2 adresse(s)" in second.getvalue()
+
+
+def test_a_run_stopped_by_the_mail_server_resumes_where_it_stopped(
+    news, refusing_mail_server, mailoutbox
+):
+    people = [MembershipFactory().user for _ in range(3)]
+    refusing_mail_server.add(people[1].email)
+
+    with pytest.raises(CommandError, match="Relancez send_digest"):
+        call_command("send_digest", stdout=io.StringIO())
+    assert [mail.to for mail in mailoutbox] == [[people[0].email]]
+    assert list(DigestDelivery.objects.values_list("email", flat=True)) == [people[0].email]
+
+    refusing_mail_server.clear()  # the mail server is back
+    call_command("send_digest", stdout=io.StringIO())
+
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(p.email for p in people)
+    assert DigestIssue.objects.get().recipients == 3
