@@ -77,3 +77,16 @@ def partner_member_emails(partner) -> list[str]:
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
+
+
+def network_emails() -> list[str]:
+    """Whom the network's decisions are announced to (minutes published, priority themes
+    adopted or retired, groups created): the active members of every active partner."""
+    return sorted(
+        set(
+            get_user_model()
+            .objects.filter(is_active=True, memberships__partner__is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from partners import ical
 from partners.history import authored
-from partners.mail import absolute_url, send_templated_email, staff_recipients
+from partners.mail import absolute_url, network_emails, send_templated_email, staff_recipients
 from partners.models import Membership, Partner
 from partners.rules import has_portal_perm
 from plenaries.cadence import cadence_warnings
@@ -352,6 +352,15 @@ def participation_rates(partner_ids) -> dict[int, dict]:
 # --- Minutes, decisions and themes -------------------------------------------------------
 
 
+def _announce(template: str, context: dict, path: str) -> None:
+    """Tell the whole network of a decision, once it is committed (it also appears in the next
+    monthly digest, under "Décisions du réseau")."""
+    context = {**context, "link": absolute_url(path)}
+    transaction.on_commit(
+        lambda: send_templated_email(template=template, context=context, to=network_emails())
+    )
+
+
 @transaction.atomic
 def minutes_publish(
     *, plenary: Plenary, by, visibility: str | None = None, today: datetime.date | None = None
@@ -372,6 +381,7 @@ def minutes_publish(
     plenary.minutes_published_on = today or timezone.localdate()
     plenary.full_clean()
     authored(plenary, by=by).save()
+    _announce("plenary_minutes_published", {"plenary": plenary}, plenary.get_absolute_url())
     return plenary
 
 
@@ -421,6 +431,7 @@ def theme_adopt(
     )
     theme.full_clean()
     authored(theme, by=by).save()
+    _announce("theme_adopted", {"theme": theme}, theme.plenary.get_absolute_url())
     return theme
 
 
@@ -429,6 +440,11 @@ def theme_close(*, theme: Theme, by, closed_at: datetime.date | None = None) -> 
     theme.closed_at = closed_at or timezone.localdate()
     theme.full_clean()
     authored(theme, by=by).save(update_fields=["closed_at"])
+    _announce(
+        "theme_closed",
+        {"theme": theme},
+        theme.plenary.get_absolute_url() if theme.plenary else reverse("plenaries:list"),
+    )
     return theme
 
 

@@ -1,7 +1,9 @@
 """The monthly digest of the network, emailed to members who want it.
 
-It gathers what happened since the previous digest: actions published in the showcase,
-messages of the network bulletin, and what is coming: plenaries for everyone, and for each
+It gathers what happened since the previous digest: the network's decisions (minutes
+published, priority themes adopted or retired, groups created, and the pilot elections of each
+person's groups), actions published in the showcase, messages of the network bulletin, and
+what is coming: plenaries for everyone, and for each
 person the meetings of the working groups their partners sit in (a group's meetings are
 shown to its members only, so nobody reads of a meeting they could not open). Each email carries its own unsubscribe link, signed for its
 recipient only, also given as a one-click List-Unsubscribe header (RFC 8058).
@@ -21,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from partners.mail import absolute_url, send_templated_email
 from partners.models import Action, BulletinPost
-from plenaries.models import Plenary
+from plenaries.models import Plenary, Theme
 from utopia.models import DigestDelivery, DigestIssue, EmailPreferences
-from workgroups.models import GroupMembership, Meeting, WorkingGroup
+from workgroups.models import Election, GroupMembership, Meeting, WorkingGroup
 
 UNSUBSCRIBE_SALT = "utopia.digest.unsubscribe"
 DEFAULT_PERIOD = datetime.timedelta(days=31)
@@ -39,18 +41,42 @@ class DigestContent:
     plenaries: list = field(default_factory=list)
     # Every upcoming meeting of an active group; each person gets only their groups' ones.
     meetings: list = field(default_factory=list)
+    # "Décisions du réseau", read from the models by their dates: minutes published, priority
+    # themes adopted or retired, groups created, and pilot elections closed (each of these
+    # for the members of its group only, like meetings).
+    minutes: list = field(default_factory=list)
+    themes_adopted: list = field(default_factory=list)
+    themes_closed: list = field(default_factory=list)
+    groups_created: list = field(default_factory=list)
+    elections: list = field(default_factory=list)
+
+    @property
+    def decisions(self) -> int:
+        return (
+            len(self.minutes)
+            + len(self.themes_adopted)
+            + len(self.themes_closed)
+            + len(self.groups_created)
+        )
 
     @property
     def items(self) -> int:
-        return len(self.actions) + len(self.posts) + len(self.plenaries) + len(self.meetings)
+        return self.shared_items + len(self.meetings) + len(self.elections)
 
     @property
     def shared_items(self) -> int:
         """What every recipient reads, whatever their groups."""
-        return len(self.actions) + len(self.posts) + len(self.plenaries)
+        return len(self.actions) + len(self.posts) + len(self.plenaries) + self.decisions
+
+    @property
+    def group_ids(self) -> set[int]:
+        return {item.group_id for item in [*self.meetings, *self.elections]}
 
     def meetings_for(self, group_ids) -> list:
         return [meeting for meeting in self.meetings if meeting.group_id in group_ids]
+
+    def elections_for(self, group_ids) -> list:
+        return [election for election in self.elections if election.group_id in group_ids]
 
 
 def recipients():
@@ -67,6 +93,9 @@ def recipients():
 
 def content(*, start: datetime.datetime, end: datetime.datetime) -> DigestContent:
     today = timezone.localdate(end)
+    # Decisions dated by day: from the period's first day, up to the day before its end (the
+    # next digest starts that day).
+    days = (timezone.localdate(start), today)
     return DigestContent(
         period_start=start,
         period_end=end,
@@ -93,6 +122,31 @@ def content(*, start: datetime.datetime, end: datetime.datetime) -> DigestConten
             )
             .select_related("group")
             .order_by("starts_at", "pk")
+        ),
+        minutes=list(
+            Plenary.objects.filter(
+                minutes_published_on__gte=days[0], minutes_published_on__lt=days[1]
+            ).order_by("minutes_published_on", "pk")
+        ),
+        themes_adopted=list(
+            Theme.objects.filter(adopted_at__gte=days[0], adopted_at__lt=days[1]).order_by(
+                "adopted_at", "name"
+            )
+        ),
+        themes_closed=list(
+            Theme.objects.filter(closed_at__gte=days[0], closed_at__lt=days[1]).order_by(
+                "closed_at", "name"
+            )
+        ),
+        groups_created=list(
+            WorkingGroup.objects.filter(created_at__gte=start, created_at__lt=end)
+            .select_related("theme")
+            .order_by("created_at", "pk")
+        ),
+        elections=list(
+            Election.objects.filter(closed_at__gte=start, closed_at__lt=end)
+            .select_related("group", "winner__user", "winner__partner")
+            .order_by("closed_at", "pk")
         ),
     )
 
@@ -191,7 +245,7 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
     people = list(recipients())
     groups = recipient_groups(
         user_ids=[person.pk for person in people],
-        group_ids={meeting.group_id for meeting in news.meetings},
+        group_ids=news.group_ids,
     )
     done = set(issue.deliveries.values_list("email", flat=True))
     context = {
@@ -200,8 +254,10 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
         "preferences_url": absolute_url(reverse("email_preferences")),
     }
     for person in people:
-        meetings = news.meetings_for(groups.get(person.pk, frozenset()))
-        if person.email in done or not (news.shared_items or meetings):
+        own_groups = groups.get(person.pk, frozenset())
+        meetings = news.meetings_for(own_groups)
+        elections = news.elections_for(own_groups)
+        if person.email in done or not (news.shared_items or meetings or elections):
             continue
         link = absolute_url(reverse("digest_unsubscribe", args=[unsubscribe_token(person)]))
         with transaction.atomic():
@@ -212,6 +268,7 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
                     **context,
                     "person": person,
                     "meetings": meetings,
+                    "elections": elections,
                     "unsubscribe_url": link,
                 },
                 to=[person.email],

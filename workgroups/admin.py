@@ -73,6 +73,11 @@ class WorkingGroupAdmin(AuditedAdmin):
     def has_close_permission(self, request):
         return request.user.has_perm("workgroups.close_group")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.group_announce(group=obj)
+
     @admin.action(description=_("Clore les groupes sélectionnés"), permissions=["close"])
     def close(self, request, queryset):
         _run(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from partners.history import authored
 from partners.mail import (
     absolute_url,
+    network_emails,
     partner_member_emails,
     send_templated_email,
     staff_recipients,
@@ -79,7 +80,7 @@ def pilot_and_staff_emails(group: WorkingGroup) -> list[str]:
 def group_create(
     *, theme, name: str, slug: str, mission: str, by, created_at_plenary=None, **organisation
 ) -> WorkingGroup:
-    return _save(
+    group = _save(
         WorkingGroup(
             theme=theme,
             name=name,
@@ -89,6 +90,18 @@ def group_create(
             **organisation,
         ),
         by=by,
+    )
+    group_announce(group=group)
+    return group
+
+
+def group_announce(*, group: WorkingGroup) -> None:
+    """Tell the whole network that a group was created, once committed, so that partners may
+    ask to join (the back-office's add form calls it too)."""
+    _send(
+        "workgroup_created",
+        {"group": group, "link": absolute_url(group.get_absolute_url())},
+        network_emails(),
     )
 
 

@@ -191,7 +191,9 @@ def test_digest_content_queries_do_not_grow(size, django_assert_num_queries):
     for _ in range(size):
         ActionFactory(published_at=ago(2))
         BulletinPostFactory()
-    with django_assert_num_queries(4):
+    # Actions, posts, plenaries and meetings; minutes, themes adopted and closed, groups
+    # created and elections closed.
+    with django_assert_num_queries(9):
         news = digest.content(start=ago(30), end=NOW)
     assert len(news.actions) == size
 
@@ -231,6 +233,7 @@ def test_each_recipient_reads_the_coming_meetings_of_their_own_groups(
     )
     GroupMembershipFactory(group=closed, partner=partner)
     MeetingFactory(group=closed, starts_at=soon(5), place="Groupe fermé")
+    WorkingGroup.objects.update(created_at=ago(400))  # not this month's decisions
 
     issue = send(django_capture_on_commit_callbacks)
 
@@ -261,6 +264,7 @@ def test_a_meeting_alone_is_sent_only_to_the_members_of_its_group(
     meeting = MeetingFactory(
         group=group, starts_at=soon(3), place="", video_url="https://visio.exemple.fr/x"
     )
+    WorkingGroup.objects.update(created_at=ago(400))  # not this month's decisions
 
     issue = send(django_capture_on_commit_callbacks)
 
@@ -282,11 +286,11 @@ def test_sending_queries_grow_only_by_the_record_of_each_recipient(
         MeetingFactory(group=seat.group, starts_at=soon(7))
     ActionFactory(published_at=ago(2))
 
-    # The month's issue (none yet), the previous one, the four lists of content(), the issue's
+    # The month's issue (none yet), the previous one, the nine lists of content(), the issue's
     # checks and insert in their transaction, the earlier months' addresses forgotten, the
     # recipients, their groups and the addresses already served, then the count and update of
     # the issue; for each recipient, its record inside a savepoint.
-    with django_assert_num_queries(20 + 3 * size):
+    with django_assert_num_queries(25 + 3 * size):
         issue = send(django_capture_on_commit_callbacks)
 
     assert issue.recipients == size
