@@ -139,7 +139,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_stored(
     response = client.post("/mon-espace/actions/nouvelle/", form_data(partner, **overrides))
     assert response.status_code == 200
     assert any(message in error for error in errors_of(response)[field]), errors_of(response)
-    assert "L'action n'a pas été enregistrée" in response.content.decode()
+    assert "data-error-summary" in response.content.decode()
     assert list(Action.objects.all()) == [taken]
 
 
