@@ -25,7 +25,7 @@ from partners.models import (
 DEMO_PASSWORD = "utopia-demo-2026"
 DEMO_DOMAIN = "demo.utopia.test"
 DEMO_ACCOUNTS = [
-    (f"ccas@{DEMO_DOMAIN}", "équipe du CCAS (back-office /admin/)"),
+    (f"ccas@{DEMO_DOMAIN}", "agente du CCAS (back-office /admin/)"),
     (f"emergence@{DEMO_DOMAIN}", "responsable de l'association Emergence"),
     (f"croix-rouge@{DEMO_DOMAIN}", "membre de la Croix-Rouge française"),
     (f"mission-locale@{DEMO_DOMAIN}", "membre de la Mission Locale (institution)"),
@@ -166,8 +166,9 @@ def load(*, stdout) -> None:
         defaults={
             "first_name": "Claire",
             "last_name": "Agent CCAS",
+            # An agent, not a superuser: the shell's demo (utopia/demo.py) gives the account
+            # the "Agent du CCAS" group, and makes the separate administrator.
             "is_staff": True,
-            "is_superuser": True,
         },
     )
     # An account made by get_or_create has an empty password, which Django counts as

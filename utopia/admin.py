@@ -8,18 +8,22 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.admin import AuditedAdmin
 from partners.models import User
 from partners.validators import validate_single_line
 from plenaries.models import Theme
-from utopia import needs, rgpd, two_factor
+from utopia import needs, rgpd, staff, two_factor
 from utopia.forms import AccountChangeForm, AccountCreationForm
 from utopia.models import DigestIssue, EmailPreferences, NeedReport, StaffEnrolment
 from workgroups.models import WorkingGroup
@@ -43,10 +47,140 @@ class PersonalDataUserAdmin(AuditedAdmin, UserAdmin):
             },
         ),
     )
+    # What an agent (a staff account that is not a superuser) may see of an account's powers:
+    # whether it is active. Staff and superuser flags, groups and permissions are given by a
+    # superuser only, to any account, the agent's own included.
+    agent_fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name")}),
+        (_("Statut"), {"fields": ("is_active",)}),
+        UserAdmin.fieldsets[3],
+    )
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["email"]
     actions = ["export_personal_data", "erase_personal_data", "send_enrolment_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.agent_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["last_login", "date_joined"]
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return super().get_list_filter(request)
+        return ["is_staff", "is_active"]
+
+    def has_change_permission(self, request, obj=None):
+        # An agent changes members' accounts and their own; a colleague's or an
+        # administrator's account (its address, its password) is read-only for them: changing
+        # it would let them into that account.
+        if (
+            obj is not None
+            and staff.is_agent(request.user)
+            and obj.is_staff
+            and obj.pk != request.user.pk
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    # --- security tasks on an account's page (utopia/staff.py) ----------------------------
+
+    def get_urls(self):
+        tasks = [
+            ("debloquer", "unlock", self.unlock_view),
+            ("supprimer-appareil", "remove_device", self.remove_device_view),
+            ("envoyer-lien", "send_enrolment_link", self.send_enrolment_link_view),
+        ]
+        return [
+            *(
+                path(
+                    f"<path:object_id>/{slug}/",
+                    self.admin_site.admin_view(require_POST(view)),
+                    name=f"partners_user_{name}",
+                )
+                for slug, name, view in tasks
+            ),
+            *super().get_urls(),
+        ]
+
+    def _account_task(self, request, object_id, *, permission, run, done):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        user = User.objects.filter(pk=unquote(object_id)).first() if object_id.isdigit() else None
+        if user is None:
+            raise Http404
+        try:
+            run(user=user, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done % {"email": user.email}, messages.SUCCESS)
+        return redirect(reverse("admin:partners_user_change", args=[user.pk]))
+
+    def unlock_view(self, request, object_id):
+        return self._account_task(
+            request,
+            object_id,
+            permission="axes.delete_accessattempt",
+            run=staff.account_unlock,
+            done=_("%(email)s peut de nouveau se connecter."),
+        )
+
+    def remove_device_view(self, request, object_id):
+        return self._account_task(
+            request,
+            object_id,
+            permission="otp_totp.delete_totpdevice",
+            run=staff.staff_device_remove,
+            done=_(
+                "L'application d'authentification de %(email)s est supprimée : envoyez-lui un "
+                "lien de configuration pour la nouvelle."
+            ),
+        )
+
+    def send_enrolment_link_view(self, request, object_id):
+        return self._account_task(
+            request,
+            object_id,
+            permission="utopia.send_enrolment_link",
+            run=two_factor.staff_enrolment_send,
+            done=_(
+                "Un lien de configuration de la double authentification est envoyé à %(email)s."
+            ),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user is not None:
+            mine = user.pk == request.user.pk
+            has_device = user.is_staff and TOTPDevice.objects.filter(user=user).exists()
+            attempts = staff.login_attempts(user)
+            extra_context = {
+                **(extra_context or {}),
+                "account_tasks": {
+                    "locked_until": staff.locked_until(user),
+                    "failures": max((a.failures_since_start for a in attempts), default=0),
+                    "can_unlock": bool(attempts)
+                    and request.user.has_perm("axes.delete_accessattempt"),
+                    "is_staff_account": user.is_staff,
+                    "has_device": has_device,
+                    "can_remove_device": has_device
+                    and not mine
+                    and request.user.has_perm("otp_totp.delete_totpdevice")
+                    and (request.user.is_superuser or not user.is_superuser),
+                    "can_send_link": user.is_staff
+                    and user.is_active
+                    and not mine
+                    and request.user.has_perm("utopia.send_enrolment_link"),
+                },
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_rgpd_export_permission(self, request):
         return request.user.has_perm("partners.rgpd_export")
@@ -345,6 +479,30 @@ class StaffEnrolmentAdmin(admin.ModelAdmin):
         return False
 
 
+class SuperuserOnlyAdmin:
+    """A technical list (login attempts, devices, task results, permission groups...): for
+    superusers only, whatever permissions an agent holds; the people-facing parts of that work
+    are tasks on an account's page. Mixed in front of the list's own admin class."""
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._superuser(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request) and super().has_delete_permission(request, obj)
+
+
 class LoginAttemptAdmin(AccessAttemptAdmin):
     """django-axes' login attempts, without its clean-up action: that action ran for anyone who
     could see the list, and fails outside a login request (it reads request.axes_attempt_time);
@@ -356,3 +514,14 @@ class LoginAttemptAdmin(AccessAttemptAdmin):
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, LoginAttemptAdmin)
+
+
+# Every technical list, whoever registered it (Django, django-axes, django-otp, the tasks'
+# database backend, this module), is made superuser-only here, after their registrations.
+for _model, _model_admin in list(admin.site._registry.items()):
+    if _model._meta.label_lower in staff.TECHNICAL_MODELS:
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model,
+            type(type(_model_admin).__name__, (SuperuserOnlyAdmin, type(_model_admin)), {}),
+        )

@@ -9,12 +9,65 @@ through a one-time link (utopia.two_factor).
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partners.rules import has_portal_perm
 from utopia import dashboard, exports
+
+# The back-office's index, by the agents' tasks rather than by app: each section's lists in the
+# order an agent uses them ("À traiter", the dashboard, comes first, above these). A list
+# registered in no section lands in the technical one, shown to superusers only: a new
+# network list must be placed here (tests/utopia/test_admin_index.py).
+SECTIONS = [
+    (
+        _("Le réseau"),
+        [
+            "partners.partner",
+            "partners.membership",
+            "partners.user",
+            "partners.invitation",
+            "partners.bulletinpost",
+            "partners.charter",
+            "partners.signature",
+            "partners.fieldofaction",
+            "partners.neighbourhood",
+            "utopia.emailpreferences",
+        ],
+    ),
+    (
+        _("Plénières"),
+        [
+            "plenaries.plenary",
+            "plenaries.registration",
+            "plenaries.attendance",
+            "plenaries.convocation",
+            "plenaries.theme",
+        ],
+    ),
+    (
+        _("Groupes de travail"),
+        [
+            "workgroups.workinggroup",
+            "workgroups.groupmembership",
+            "workgroups.meeting",
+            "workgroups.election",
+            "workgroups.pilotterm",
+            "workgroups.representative",
+            "workgroups.need",
+            "workgroups.coordinatedproject",
+            "workgroups.expertiserequest",
+            "workgroups.document",
+        ],
+    ),
+    (_("Vitrine des actions"), ["partners.action"]),
+    (_("Demandes du public"), ["utopia.needreport", "partners.accessrequest"]),
+    (_("Exports et bilans"), ["utopia.digestissue"]),
+]
+TECHNICAL_SECTION = _("Administration technique")
 
 
 class StaffOTPAuthenticationForm(OTPAdminAuthenticationForm):
@@ -75,9 +128,72 @@ class UtopiaAdminSite(AdminSite):
         extra_context = {
             **(extra_context or {}),
             "dashboard": dashboard.lines(),
-            "can_export": bool(exports.allowed(request.user)),
         }
         return super().index(request, extra_context)
+
+    def get_app_list(self, request, app_label=None):
+        """The index's and the side menu's sections by task; an app's own page
+        (/admin/<app>/) keeps Django's list of that app's models."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        models = {
+            model_dict["model"]._meta.label_lower: model_dict
+            for app in self._build_app_dict(request).values()
+            for model_dict in app["models"]
+        }
+        sections = []
+        for title, labels in SECTIONS:
+            entries = [models.pop(label) for label in labels if label in models]
+            if title == SECTIONS[-1][0]:
+                entries = self._report_entries(request) + entries
+            sections.append((title, entries))
+        sections.append(
+            (TECHNICAL_SECTION, sorted(models.values(), key=lambda entry: str(entry["name"])))
+        )
+        index = reverse("admin:index", current_app=self.name)
+        return [
+            {
+                "name": title,
+                "app_label": slugify(str(title)),
+                "app_url": f"{index}#{slugify(str(title))}",
+                "has_module_perms": True,
+                "models": entries,
+            }
+            for title, entries in sections
+            if entries
+        ]
+
+    def _report_entries(self, request) -> list[dict]:
+        """The pages of "Exports et bilans" that are not lists of a model."""
+        entries = []
+        if exports.allowed(request.user):
+            entries.append(
+                {
+                    "name": _("Exports CSV"),
+                    "object_name": "exports",
+                    "admin_url": reverse("admin:utopia_exports", current_app=self.name),
+                    "view_only": True,
+                }
+            )
+        if request.user.has_perm("plenaries.view_plenary"):
+            entries.append(
+                {
+                    "name": _("Suivi des semestres"),
+                    "object_name": "cadence",
+                    "admin_url": reverse("admin:plenaries_plenary_cadence", current_app=self.name),
+                    "view_only": True,
+                }
+            )
+        if has_portal_perm(request.user, "utopia.read_yearly_report"):
+            entries.append(
+                {
+                    "name": _("Rapport annuel d'activité"),
+                    "object_name": "rapport",
+                    "admin_url": reverse("yearly_report_current"),
+                    "view_only": True,
+                }
+            )
+        return entries
 
     def has_permission(self, request):
         allowed = super().has_permission(request)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 # Apps whose data the public pages show: a write to any of their models invalidates the
@@ -17,6 +17,9 @@ class UtopiaConfig(AppConfig):
         from utopia import checks  # noqa: F401 (registers the checks)
         from utopia.cache import bump_version
         from utopia.sessions import record_login_time
+        from utopia.staff import agent_group_sync
+
+        post_migrate.connect(agent_group_sync, dispatch_uid="utopia_agent_group_sync")
 
         user_logged_in.connect(record_login_time, dispatch_uid="utopia_record_login_time")
 

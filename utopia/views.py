@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.client_ip import client_ip
 from partners.exports import csv_response
-from partners.rules import has_portal_perm
+from partners.rules import has_portal_perm, has_staff_powers, member_memberships
 from utopia import digest, needs, report, sections, two_factor
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
 from utopia.forms import (
@@ -48,6 +48,10 @@ def home(request):
 
 @login_required
 def member_space(request):
+    if has_staff_powers(request.user) and not member_memberships(request.user):
+        # A CCAS agent who belongs to no partner: their space is the back-office's index,
+        # "À traiter" first.
+        return redirect("admin:index")
     return TemplateResponse(
         request,
         "utopia/member_space.html",

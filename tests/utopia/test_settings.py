@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import clear_url_caches, reverse
 
@@ -226,12 +227,24 @@ def test_every_demo_login_printed_by_make_run_works(client, settings):
     call_command("import_charter", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())  # run twice, as `make run` does each time
-    for email, _description in DEMO_ACCOUNTS:
+    from utopia.demo import DEMO_ADMIN
+
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert DEMO_ADMIN in output.getvalue()
+    for email in [*(email for email, _description in DEMO_ACCOUNTS), DEMO_ADMIN]:
         client.logout()
         response = client.post("/compte/connexion/", {"username": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
-        if email.startswith("ccas@"):  # the CCAS account enters the back-office (no 2FA in demo)
+        if email.startswith(("ccas@", "admin@")):  # both enter the back-office (no 2FA in demo)
             assert client.get("/admin/").status_code == 200
+    agent, administrator = (
+        get_user_model().objects.get(email=email) for email in (DEMO_ACCOUNTS[0][0], DEMO_ADMIN)
+    )
+    # The CCAS's demo account is an agent, in the agents' group; the administrator is apart.
+    assert agent.is_staff and not agent.is_superuser
+    assert list(agent.groups.values_list("name", flat=True)) == ["Agent du CCAS"]
+    assert administrator.is_superuser
 
 
 def run_make_run(port, env=None):

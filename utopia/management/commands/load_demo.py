@@ -23,6 +23,7 @@ class Command(CommandWithoutUser):
                 "production (DEBUG est désactivé)."
             )
         with transaction.atomic():
+            shell_demo.load_staff()
             for app in APPS:
                 try:
                     demo = import_module(f"{app}.demo")
@@ -38,4 +39,7 @@ class Command(CommandWithoutUser):
         self.stdout.write("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD)
         for email, description in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<32} {description}")
+        self.stdout.write("")
+        self.stdout.write("Administrateur (superutilisateur, même mot de passe) :")
+        self.stdout.write(f"  {shell_demo.DEMO_ADMIN:<32} listes techniques, groupes et droits")
         self.stdout.write("")
