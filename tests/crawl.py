@@ -92,3 +92,33 @@ def crawl(client, start=("/",), limit=400, keep_query=True, key=None):
         content_type = response.get("Content-Type", "")
         if response.status_code == 200 and content_type.startswith("text/html"):
             queue.extend(internal_links(response.content.decode(), path))
+
+
+# Back-office links a crawler does not follow: leaving the session, downloads, the portal.
+ADMIN_SKIPPED_PARTS = ("/logout/", ".csv", "/password/", "_popup=")
+
+
+def admin_route_key(path: str) -> str:
+    """One page per back-office URL pattern: its lists' filters and orderings are the same page."""
+    return route_key(path.split("?")[0])
+
+
+def crawl_admin(client, limit=400):
+    """Yield (path, response) for every back-office page reachable from its index by following
+    its links, one per URL pattern (a list, an add form, a change form of each model...)."""
+    from django.urls import reverse
+
+    seen: set[str] = set()
+    queue = deque([reverse("admin:index")])
+    while queue and len(seen) < limit:
+        path = queue.popleft()
+        if not path.startswith("/admin/") or any(part in path for part in ADMIN_SKIPPED_PARTS):
+            continue
+        page_key = admin_route_key(path)
+        if page_key in seen:
+            continue
+        seen.add(page_key)
+        response = client.get(path)
+        yield path, response
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            queue.extend(internal_links(response.content.decode(), path))

@@ -6,6 +6,8 @@ verified by its TOTP device (django-otp), as its powers on the portal wait for i
 through a one-time link (utopia.two_factor).
 """
 
+from functools import wraps
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
@@ -16,7 +18,7 @@ from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.rules import has_portal_perm
-from utopia import dashboard, exports
+from utopia import admin_french, dashboard, exports
 
 # The back-office's index, by the agents' tasks rather than by app: each section's lists in the
 # order an agent uses them ("À traiter", the dashboard, comes first, above these). A list
@@ -130,6 +132,18 @@ class UtopiaAdminSite(AdminSite):
             "dashboard": dashboard.lines(),
         }
         return super().index(request, extra_context)
+
+    def admin_view(self, view, cacheable=False):
+        """Every back-office page, its title in French that agrees with its noun."""
+        protected = super().admin_view(view, cacheable)
+
+        @wraps(protected)
+        def retitled(request, *args, **kwargs):
+            response = protected(request, *args, **kwargs)
+            admin_french.retitle(response, request)
+            return response
+
+        return retitled
 
     def get_app_list(self, request, app_label=None):
         """The index's and the side menu's sections by task; an app's own page
