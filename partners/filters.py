@@ -113,7 +113,7 @@ class ActionFilter(django_filters.FilterSet):
                 _("Indiquez un mois sous la forme AAAA-MM, par exemple 2026-12."),
             )
         ],
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "AAAA-MM"}),
+        widget=forms.TextInput(attrs={"type": "month"}),
         help_text=_("Sous la forme AAAA-MM."),
     )
 

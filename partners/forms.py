@@ -3,18 +3,17 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from partners.emails import NormalizedEmailField
+from partners.fields import DateTimeField
 from partners.images import SafeImageField
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
 from partners.rules import has_staff_permission, member_partner_ids
 from partners.validators import validate_single_line, validate_siren
+from partners.widgets import FilterableCheckboxes
 
 
 class ImageInput(forms.ClearableFileInput):
@@ -239,55 +238,6 @@ class AccessRequestForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
-DATETIME_FORMAT = "%d/%m/%Y %H:%M"
-DATETIME_INPUT_FORMATS = [DATETIME_FORMAT, "%d/%m/%Y %Hh%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M"]
-
-
-class FrenchDateTimeInput(forms.DateTimeInput):
-    """A plain text field in the French format: the same with a keyboard, a screen reader or
-    any browser (native date-time pickers differ in each one and in each language)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {"placeholder": "JJ/MM/AAAA HH:MM", "autocomplete": "off", **(attrs or {})},
-            format=DATETIME_FORMAT,
-        )
-
-
-class LongSelectMultiple(forms.SelectMultiple):
-    """A multiple select whose options are written in Python, not one template each.
-
-    The list of co-organisers offers the whole network: with a thousand partners, Django's
-    per-option template rendering alone took most of a second.
-    """
-
-    def __init__(self, attrs=None, *, label_field="name"):
-        super().__init__(attrs)
-        self.label_field = label_field
-
-    def _pairs(self):
-        queryset = getattr(self.choices, "queryset", None)
-        if queryset is None:
-            return [(key, label) for key, label in self.choices if key != ""]
-        # Two columns rather than a model instance per option.
-        return queryset.values_list("pk", self.label_field)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(item) for item in self.format_value(value)}
-        options = "\n".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self._pairs()
-        )
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        return format_html(
-            '<select name="{}" multiple{}>\n{}\n</select>',
-            name,
-            flatatt(final_attrs),
-            mark_safe(options),  # each key and label escaped above
-        )
-
-
 class AccessibilitySelect(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
@@ -303,21 +253,17 @@ class ActionForm(forms.ModelForm):
         required=False,
         help_text=_("Facultative. JPEG, PNG ou WebP ; 5 Mo et 25 millions de pixels au plus."),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=_("Début"),
         required=False,
-        input_formats=DATETIME_INPUT_FORMATS,
-        widget=FrenchDateTimeInput,
         help_text=_(
-            "Au format JJ/MM/AAAA HH:MM, par exemple 14/03/2030 14:00. Obligatoire pour un événement."
+            "Le jour et l'heure, par exemple 14/03/2030 à 14 h 00. Obligatoire pour un événement."
         ),
     )
-    ends_at = forms.DateTimeField(
+    ends_at = DateTimeField(
         label=_("Fin"),
         required=False,
-        input_formats=DATETIME_INPUT_FORMATS,
-        widget=FrenchDateTimeInput,
-        help_text=_("Facultative, au même format ; jamais avant le début."),
+        help_text=_("Facultative ; jamais avant le début."),
     )
     is_accessible = forms.NullBooleanField(
         label=_("Accessible aux personnes à mobilité réduite"),
@@ -352,7 +298,7 @@ class ActionForm(forms.ModelForm):
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8}),
             "fields_of_action": forms.CheckboxSelectMultiple,
-            "co_organisers": LongSelectMultiple(attrs={"size": 8}),
+            "co_organisers": FilterableCheckboxes,
         }
         help_texts = {
             "slug": _(
@@ -360,7 +306,7 @@ class ActionForm(forms.ModelForm):
                 "Laissé vide, il est tiré du titre."
             ),
             "co_organisers": _(
-                "Les partenaires qui organisent l'action avec vous (Ctrl ou Cmd pour en choisir plusieurs)."
+                "Cochez les partenaires qui organisent l'action avec vous, s'il y en a."
             ),
         }
 

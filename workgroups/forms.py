@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.fields import DateField, DateTimeField
 from partners.models import Action, Membership, Partner
 from partners.validators import validate_single_line
+from partners.widgets import FilterableCheckboxes
 from workgroups.documents import MAX_BYTES, DocumentFileField
 from workgroups.models import (
     CoordinatedProject,
@@ -24,20 +26,6 @@ class HelperMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class JoinRequestForm(HelperMixin, forms.Form):
@@ -80,9 +68,7 @@ class OrganisationForm(HelperMixin, forms.ModelForm):
 class LeaveForm(HelperMixin, forms.Form):
     submit_label = _("Enregistrer le départ")
 
-    left_on = forms.DateField(
-        label=_("Date du départ"), widget=DateInput, initial=timezone.localdate
-    )
+    left_on = DateField(label=_("Date du départ"), initial=timezone.localdate)
     reason = forms.CharField(
         label=_("Motif (facultatif)"),
         required=False,
@@ -114,8 +100,8 @@ class MeetingForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["starts_at", "place", "video_url", "agenda", "notes"]
+        field_classes = {"starts_at": DateTimeField}
         widgets = {
-            "starts_at": DateTimeInput,
             "agenda": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 8}),
         }
@@ -168,11 +154,9 @@ class NotificationForm(HelperMixin, forms.Form):
 class ElectionForm(HelperMixin, forms.Form):
     submit_label = _("Ouvrir l'élection")
 
-    opens_at = forms.DateTimeField(label=_("Ouverture du vote"), widget=DateTimeInput)
-    closes_at = forms.DateTimeField(label=_("Fermeture du vote"), widget=DateTimeInput)
-    term_starts_on = forms.DateField(
-        label=_("Prise de fonctions de la personne élue"), widget=DateInput
-    )
+    opens_at = DateTimeField(label=_("Ouverture du vote"))
+    closes_at = DateTimeField(label=_("Fermeture du vote"))
+    term_starts_on = DateField(label=_("Prise de fonctions de la personne élue"))
     tie_rule = forms.ChoiceField(
         label=_("En cas d'égalité"), choices=Election.TieRule.choices, widget=forms.RadioSelect
     )
@@ -221,9 +205,7 @@ class PilotDesignateForm(HelperMixin, forms.Form):
     submit_label = _("Enregistrer le pilote")
 
     representative = forms.ChoiceField(label=_("Pilote désigné"))
-    started_on = forms.DateField(
-        label=_("Pilote à partir du"), widget=DateInput, initial=timezone.localdate
-    )
+    started_on = DateField(label=_("Pilote à partir du"), initial=timezone.localdate)
     minutes_reference = forms.CharField(
         label=_("Référence du compte rendu de la réunion"),
         max_length=300,
@@ -263,9 +245,9 @@ class ProjectForm(HelperMixin, forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
-            "contributors": forms.CheckboxSelectMultiple,
+            "contributors": FilterableCheckboxes,
             "needs": forms.CheckboxSelectMultiple,
-            "actions": forms.CheckboxSelectMultiple,
+            "actions": FilterableCheckboxes(label_field="title"),
         }
 
     def __init__(self, *args, group: WorkingGroup, **kwargs):
