@@ -31,9 +31,9 @@ def refused_forms(context) -> list[forms.BaseForm]:
 
 
 def _target(bound: forms.BoundField) -> str:
-    widget = bound.field.widget
-    if isinstance(widget, forms.widgets.ChoiceWidget) and widget.option_inherits_attrs:
-        # A list of checkboxes or radio buttons: its first box (Django numbers them from 0).
+    if bound.field.widget.use_fieldset:
+        # A group of inputs (checkboxes, radio buttons, date parts): its first one, as Django
+        # numbers them from 0.
         return f"{bound.auto_id}_0"
     return bound.id_for_label or bound.auto_id
 
