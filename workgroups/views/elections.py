@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from partners.rules import has_portal_perm
 from workgroups import services
 from workgroups.forms import BallotForm, CandidacyForm, ElectionForm, PilotDesignateForm
 from workgroups.models import (
+    Ballot,
     Election,
     GroupMembership,
     Participation,
@@ -101,7 +103,9 @@ class ElectionDetailView(SpaceMixin, TemplateView):
     @cached_property
     def election(self):
         return get_object_or_404(
-            self.group.elections.select_related("winner__user", "winner__partner"),
+            self.group.elections.select_related("winner__user", "winner__partner").annotate(
+                has_ballots=Exists(Ballot.objects.filter(election=OuterRef("pk")))
+            ),
             pk=self.kwargs["pk"],
         )
 
@@ -124,8 +128,9 @@ class ElectionDetailView(SpaceMixin, TemplateView):
             voted_for_me=[p.name for p in my_partners if p.pk in voted_ids],
             can_close=has_portal_perm(user, "workgroups.end_election", self.group),
         )
-        if my_partners and not election.ballots.exists():
+        if my_partners and not election.has_ballots:
             form = CandidacyForm(partners=represented_partners(user, self.group))
+            offer(form.fields["partner"], my_partners)
             form.helper.form_action = _url("workgroups:election_candidacy", self.group, election)
             context["candidacy_form"] = form
         can_vote = [p for p in my_partners if p.pk not in voted_ids]
@@ -134,9 +139,17 @@ class ElectionDetailView(SpaceMixin, TemplateView):
                 partners=represented_partners(user, self.group, exclude_voted_in=election),
                 candidates=candidates,
             )
+            offer(form.fields["partner"], can_vote)
             form.helper.form_action = _url("workgroups:election_vote", self.group, election)
             context["ballot_form"] = form
         return context
+
+
+def offer(field, partners):
+    """Offers the partners already read for the page as the field's choices, rather than have
+    the field read them again (once per rendering); the posted choice is still checked against
+    the field's queryset."""
+    field.choices = [(partner.pk, field.label_from_instance(partner)) for partner in partners]
 
 
 def _url(name, group, election):
