@@ -13,7 +13,7 @@ from partners.models import Action, BulletinPost, FieldOfAction, Partner
 from plenaries.models import Attendance, Plenary
 from utopia.charts import Bar, bar_chart
 from utopia.models import NeedReport
-from workgroups.models import CoordinatedProject, Need, PilotTerm, WorkingGroup
+from workgroups.models import CoordinatedProject, PilotTerm, WorkingGroup
 
 FIRST_YEAR = 2009  # the charter was signed on 26 May 2009
 
@@ -187,6 +187,7 @@ def yearly_report(year: int) -> YearlyReport:
         "-count", "name"
     )
     in_year = {"created_at__date__gte": start, "created_at__date__lt": end}
+    groups = _groups(start, end)
     return YearlyReport(
         year=year,
         plenaries=plenaries,
@@ -201,10 +202,25 @@ def yearly_report(year: int) -> YearlyReport:
         ).count(),
         actions_by_field=[(item.name, item.count) for item in by_field],
         bulletin_posts=BulletinPost.objects.filter(**in_year).count(),
-        groups=_groups(start, end),
-        projects_by_status=_projects_by_status(start, end),
+        groups=[
+            GroupActivity(
+                name=group.name,
+                theme=group.theme.name,
+                pilots=[_person(term) for term in group.year_pilots],
+                needs_recorded=group.needs_recorded,
+                projects=group.projects_count,
+            )
+            for group in groups
+        ],
+        # Needs and projects belong to a group that existed when they did: the year's totals
+        # are those of its groups, read with them.
+        projects_by_status=[
+            (status.label, sum(getattr(group, f"projects_{status.value}") for group in groups))
+            for status in CoordinatedProject.Status
+        ],
         need_reports=_need_reports(start, end),
-        **_needs_recorded(start, end),
+        needs_recorded=sum(group.needs_recorded for group in groups),
+        needs_recorded_from_reports=sum(group.needs_from_reports for group in groups),
     )
 
 
@@ -213,42 +229,42 @@ def _person(term: PilotTerm) -> str:
     return f"{name} ({term.partner.name})"
 
 
-def _groups(start: datetime.date, end: datetime.date) -> list[GroupActivity]:
+def _groups(start: datetime.date, end: datetime.date) -> list[WorkingGroup]:
     """Groups that existed during the year (created before its end, not closed before its
-    start), with the pilots whose term overlapped it: two queries."""
+    start), with the pilots whose term overlapped it, their needs and projects of the year
+    counted: two queries."""
     pilots = (
         PilotTerm.objects.filter(started_on__lt=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
         .select_related("user", "partner")
         .order_by("started_on", "pk")
     )
-    groups = (
+    needs_in_year = Q(needs__created_at__date__gte=start, needs__created_at__date__lt=end)
+    projects_in_year = _project_in_year("projects__", start, end)
+    return list(
         WorkingGroup.objects.filter(created_at__date__lt=end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
         .select_related("theme")
         .annotate(
-            needs_recorded=Count(
+            needs_recorded=Count("needs", filter=needs_in_year, distinct=True),
+            needs_from_reports=Count(
                 "needs",
-                filter=Q(needs__created_at__date__gte=start, needs__created_at__date__lt=end),
+                filter=needs_in_year & Q(needs__public_report__isnull=False),
                 distinct=True,
             ),
-            projects_count=Count(
-                "projects", filter=_project_in_year("projects__", start, end), distinct=True
-            ),
+            projects_count=Count("projects", filter=projects_in_year, distinct=True),
+            **{
+                f"projects_{status.value}": Count(
+                    "projects",
+                    filter=projects_in_year & Q(projects__status=status),
+                    distinct=True,
+                )
+                for status in CoordinatedProject.Status
+            },
         )
         .prefetch_related(Prefetch("pilot_terms", queryset=pilots, to_attr="year_pilots"))
         .order_by("name")
     )
-    return [
-        GroupActivity(
-            name=group.name,
-            theme=group.theme.name,
-            pilots=[_person(term) for term in group.year_pilots],
-            needs_recorded=group.needs_recorded,
-            projects=group.projects_count,
-        )
-        for group in groups
-    ]
 
 
 def _project_in_year(prefix: str, start: datetime.date, end: datetime.date) -> Q:
@@ -260,16 +276,6 @@ def _project_in_year(prefix: str, start: datetime.date, end: datetime.date) -> Q
             f"{prefix}updated_at__date__lt": start,
         }
     )
-
-
-def _projects_by_status(start: datetime.date, end: datetime.date) -> list[tuple[str, int]]:
-    counts = dict(
-        CoordinatedProject.objects.filter(_project_in_year("", start, end))
-        .values("status")
-        .annotate(count=Count("pk"))
-        .values_list("status", "count")
-    )
-    return [(status.label, counts.get(status.value, 0)) for status in CoordinatedProject.Status]
 
 
 def _need_reports(start: datetime.date, end: datetime.date) -> NeedReportFigures:
@@ -284,11 +290,3 @@ def _need_reports(start: datetime.date, end: datetime.date) -> NeedReportFigures
         to_triage=Count("pk", filter=Q(status=status.NEW)),
     )
     return NeedReportFigures(**figures)
-
-
-def _needs_recorded(start: datetime.date, end: datetime.date) -> dict[str, int]:
-    figures = Need.objects.filter(created_at__date__gte=start, created_at__date__lt=end).aggregate(
-        needs_recorded=Count("pk"),
-        needs_recorded_from_reports=Count("pk", filter=Q(public_report__isnull=False)),
-    )
-    return figures
