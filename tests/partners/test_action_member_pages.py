@@ -280,44 +280,6 @@ def test_co_organiser_member_sees_the_moderation_but_cannot_edit(
     assert "Soumettre au CCAS" not in page
 
 
-@pytest.mark.parametrize("size", [1, 30])
-def test_my_actions_query_count_does_not_grow(
-    client, member, partner, size, django_assert_num_queries
-):
-    for _ in range(size):
-        ActionFactory(partner=partner, status=Action.Status.DRAFT)
-    client.force_login(member)
-    # session, user, their partners, count, page of actions with their partner, then the
-    # session saved again (it expires after inactivity): a savepoint, an update, a release
-    with django_assert_num_queries(8):
-        response = client.get("/mon-espace/actions/")
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("size", [1, 30])
-def test_action_preview_query_count_does_not_grow(
-    client, member, partner, staff, size, django_assert_num_queries
-):
-    from partners import services
-    from tests.factories import PartnerFactory
-
-    action = ActionFactory(
-        partner=partner,
-        status=Action.Status.DRAFT,
-        fields_of_action=[FieldOfActionFactory() for _ in range(size)],
-        co_organisers=[PartnerFactory() for _ in range(size)],
-    )
-    for _ in range(size):
-        services.action_submit(action=action, by=member)
-        services.action_request_changes(action=action, by=staff, message="Encore un détail.")
-    client.force_login(member)
-    # session, user, the action with its partner, fields, co-organisers, history with its
-    # authors, their partners (permission), then the session saved (3)
-    with django_assert_num_queries(10):
-        response = client.get(action.get_manage_url())
-    assert response.status_code == 200
-
-
 def test_co_organiser_list_escapes_names_and_keeps_the_choice_after_an_error(member, partner):
     from partners.forms import ActionForm
     from tests.factories import PartnerFactory

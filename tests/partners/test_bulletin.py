@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from partners import services
 from partners.models import BulletinPost
-from tests.factories import BulletinPostFactory, MembershipFactory, UserFactory
+from tests.factories import BulletinPostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -179,15 +179,3 @@ def test_remove_requires_post(client, member, partner):
     post = BulletinPostFactory(partner=partner, author=member)
     client.force_login(member)
     assert client.get(f"/reseau/{post.pk}/retirer/").status_code == 405
-
-
-@pytest.mark.parametrize("size", [1, 30])
-def test_bulletin_queries_do_not_grow_with_posts(client, member, size, django_assert_num_queries):
-    for _ in range(size):
-        BulletinPostFactory(author=MembershipFactory().user)
-    client.force_login(member)
-    client.get(LIST)
-    # session, user, memberships (rules), count, page of posts; the session, saved by the first
-    # request, is not written again (utopia.sessions)
-    with django_assert_num_queries(5):
-        assert client.get(LIST).status_code == 200

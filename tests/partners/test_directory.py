@@ -127,38 +127,6 @@ def test_stale_partner_page_says_so(client, db):
     assert "depuis plus d'un an" not in client.get(fresh.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize("size", [1, 30])
-def test_directory_query_count_does_not_grow_with_partners(
-    client, db, size, django_assert_num_queries
-):
-    field = FieldOfActionFactory()
-    neighbourhood = NeighbourhoodFactory()
-    for _ in range(size):
-        PartnerFactory(fields_of_action=[field], neighbourhood=neighbourhood)
-    # count, page of partners, their fields of action, then the filter form's two lists
-    with django_assert_num_queries(5):
-        response = client.get("/partenaires/")
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("size", [1, 30])
-def test_partner_page_query_count_does_not_grow_with_its_data(
-    client, db, size, django_assert_num_queries
-):
-    from tests.factories import ActionFactory, SignatureFactory
-
-    partner = PartnerFactory(fields_of_action=[FieldOfActionFactory() for _ in range(size)])
-    for _ in range(size):
-        SignatureFactory(partner=partner)
-        ActionFactory(partner=partner)
-        ActionFactory(co_organisers=[partner])
-    # partner, its fields, its signatures, then its upcoming actions (run or co-organised),
-    # then the working groups' block (settings.UTOPIA_PARTNER_PAGE_SECTIONS): seats, projects
-    with django_assert_num_queries(6):
-        response = client.get(partner.get_absolute_url())
-    assert response.status_code == 200
-
-
 def test_postgresql_full_text_search_stems_french_words(client, db):
     from django.db import connection
 

@@ -12,10 +12,8 @@ from plenaries.models import Plenary, PlenaryDocument, Registration
 from plenaries.models.plenary import Visibility
 from tests.crawl import sitemap_text
 from tests.factories import (
-    AgendaItemFactory,
     AttendanceFactory,
     DecisionFactory,
-    PartnerFactory,
     PlenaryDocumentFactory,
     PlenaryFactory,
     RegistrationFactory,
@@ -443,45 +441,6 @@ def test_an_agent_answers_for_any_partner_with_the_permission_to_change_answers(
     response = client.post(answer, {"partner": partner.pk, "answer": "excused"})
     assert response.status_code == 302
     assert Registration.objects.get().partner == partner
-
-
-# --- query counts ------------------------------------------------------------------------------
-
-
-def make_plenaries(count):
-    for index in range(count):
-        plenary = PlenaryFactory(
-            date=datetime.date(2040 + index // 2, 3 if index % 2 == 0 else 10, 5),
-            status=Plenary.Status.CONVENED,
-        )
-        AgendaItemFactory(plenary=plenary)
-
-
-@pytest.mark.parametrize("count", [1, 30])
-def test_list_query_count_does_not_grow(client, django_assert_num_queries, count, convened_plenary):
-    make_plenaries(count)
-    with django_assert_num_queries(4):
-        response = client.get("/plenieres/")
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("count", [1, 30])
-def test_detail_query_count_does_not_grow(
-    client, django_assert_num_queries, count, held_plenary, member
-):
-    held_plenary.minutes_published_on = datetime.date(2024, 4, 1)
-    held_plenary.save()
-    for _index in range(count):
-        partner = PartnerFactory()
-        AttendanceFactory(plenary=held_plenary, partner=partner)
-        AgendaItemFactory(plenary=held_plenary)
-        decision = DecisionFactory(plenary=held_plenary)
-        ThemeFactory(plenary=held_plenary, decision=decision)
-    make_plenaries(count)
-    client.force_login(member)
-    with django_assert_num_queries(13):
-        response = client.get(held_plenary.get_absolute_url())
-    assert response.status_code == 200
 
 
 # --- home page and "Mon espace" --------------------------------------------------------------

@@ -281,30 +281,3 @@ def test_current_year_and_out_of_range_years(client, staff):
     assert client.get("/rapport-annuel/2008/").status_code == 404
     assert client.get(f"/rapport-annuel/{this_year + 1}/").status_code == 404
     assert client.get("/rapport-annuel/2009/").status_code == 200
-
-
-@pytest.mark.parametrize("size", [1, 30])
-def test_report_queries_do_not_grow(client, staff, size, django_assert_num_queries):
-    for index in range(size):
-        partner = PartnerFactory()
-        plenary = None
-        if index < 2:  # the two semesters of the year
-            plenary = PlenaryFactory(
-                date=datetime.date(YEAR, 3 + 7 * index, 12), status=Plenary.Status.HELD
-            )
-        if plenary:
-            AttendanceFactory(plenary=plenary, partner=partner)
-        ActionFactory(
-            partner=partner, published_at=at(3, 3), fields_of_action=[FieldOfActionFactory()]
-        )
-        BulletinPostFactory(partner=partner)
-        group = WorkingGroupFactory()
-        WorkingGroup.objects.filter(pk=group.pk).update(created_at=at(1, 1))
-        PilotTermFactory(group=group, partner=partner, started_on=datetime.date(YEAR, 2, 1))
-        NeedFactory(group=group, created_at=at(4, 4))
-        CoordinatedProjectFactory(group=group, lead_partner=partner)
-        NeedReportFactory(created_at=at(5, 5))
-    client.force_login(staff)
-    client.get(f"/rapport-annuel/{YEAR}/")  # saves the session (utopia.sessions)
-    with django_assert_num_queries(12):
-        assert client.get(f"/rapport-annuel/{YEAR}/").status_code == 200
