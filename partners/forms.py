@@ -9,11 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from partners.emails import NormalizedEmailField
 from partners.fields import DateTimeField
 from partners.images import SafeImageField
+from partners.layout import Folded
 from partners.models import AccessRequest, Action, BulletinPost, Membership, Partner
 from partners.models.action import RESERVED_SLUGS
 from partners.rules import has_staff_permission, member_partner_ids
 from partners.validators import validate_single_line, validate_siren
 from partners.widgets import FilterableCheckboxes
+
+# What to write in the long texts of the public pages (the portal reads them as Markdown, a
+# word that means nothing to a volunteer).
+LONG_TEXT_HELP = _(
+    "Tout ce qu'une personne doit savoir, en paragraphes séparés par une ligne vide. "
+    "Pour une liste, commencez chaque ligne par un tiret ; pour mettre des mots en gras, "
+    "entourez-les de deux astérisques, par exemple **sur inscription**."
+)
 
 
 class ImageInput(forms.ClearableFileInput):
@@ -36,7 +45,7 @@ class PartnerPageForm(forms.ModelForm):
         required=False,
         max_length=11,
         validators=[validate_siren, validate_single_line],
-        help_text=_("Facultatif : 9 chiffres."),
+        help_text=_("Facultatif : 9 chiffres, par exemple 123 456 789."),
     )
 
     class Meta:
@@ -68,7 +77,25 @@ class PartnerPageForm(forms.ModelForm):
             "logo": ImageInput,
             "fields_of_action": forms.CheckboxSelectMultiple,
         }
-        help_texts = {"logo": _("JPEG, PNG ou WebP ; 5 Mo et 25 millions de pixels au plus.")}
+        help_texts = {
+            "acronym": _("Facultatif, par exemple : CIDFF."),
+            "summary": _(
+                "Une ou deux phrases affichées dans l'annuaire, par exemple : « Accueil de jour "
+                "et accompagnement des personnes sans domicile. »"
+            ),
+            "description": LONG_TEXT_HELP,
+            "public_served": _("Par exemple : personnes isolées, familles, jeunes de 16 à 25 ans."),
+            "access_conditions": _(
+                "Par exemple : sur rendez-vous, gratuit, sans condition de ressources."
+            ),
+            "opening_hours": _(
+                "Par exemple : du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h."
+            ),
+            "phone": _("Par exemple : 03 82 00 00 00."),
+            "email": _("Une adresse que vous relevez, par exemple : contact@association.fr."),
+            "website": _("Par exemple : https://www.association.fr"),
+            "logo_alt": _("Par exemple : « Logo de l'association : une main tendue »."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,8 +117,8 @@ class PartnerPageForm(forms.ModelForm):
                 "email",
                 "website",
             ),
-            Fieldset(_("Identification"), "register_number", "siren"),
-            Fieldset(_("Logo"), "logo", "logo_alt"),
+            Folded(_("Identification (facultatif)"), "register_number", "siren"),
+            Folded(_("Logo (facultatif)"), "logo", "logo_alt"),
             Submit("submit", _("Enregistrer la fiche")),
         )
 
@@ -277,7 +304,6 @@ class ActionForm(forms.ModelForm):
             "partner",
             "kind",
             "title",
-            "slug",
             "summary",
             "body",
             "fields_of_action",
@@ -301,10 +327,20 @@ class ActionForm(forms.ModelForm):
             "co_organisers": FilterableCheckboxes,
         }
         help_texts = {
-            "slug": _(
-                "Facultatif : la fin de l'adresse de la page, en minuscules et tirets. "
-                "Laissé vide, il est tiré du titre."
+            "title": _("Court et parlant, par exemple : Repair café du samedi."),
+            "summary": _(
+                "Une ou deux phrases affichées dans la liste des actions, par exemple : « On "
+                "répare ensemble petits appareils et vêtements, autour d'un café. »"
             ),
+            "body": LONG_TEXT_HELP,
+            "place_name": _("Facultatif, par exemple : salle Jean Burger."),
+            "audience": _("Par exemple : tout public, familles, jeunes de 16 à 25 ans."),
+            "contact": _("Qui joindre et comment, par exemple : Marie Dupont, 03 82 00 00 00."),
+            "registration_url": _(
+                "Facultatif : l'adresse de la page où l'on s'inscrit, par exemple "
+                "https://www.association.fr/inscription"
+            ),
+            "image_alt": _("Par exemple : « Des bénévoles réparent un grille-pain »."),
             "co_organisers": _(
                 "Cochez les partenaires qui organisent l'action avec vous, s'il y en a."
             ),
@@ -312,7 +348,6 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
         partners = Partner.objects.active()
         if self.instance.pk:
             # An action stays with its partner: staff may move it in the back-office.
@@ -334,14 +369,15 @@ class ActionForm(forms.ModelForm):
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(_("L'action"), "partner", "kind", "title", "slug", "summary", "body"),
-            Fieldset(_("Classement"), "fields_of_action", "co_organisers"),
+            Fieldset(_("L'action"), "partner", "kind", "title", "summary", "body"),
+            Fieldset(_("Classement"), "fields_of_action"),
             Fieldset(_("Quand"), "starts_at", "ends_at"),
             Fieldset(_("Où"), "place_name", "address", "postal_code", "city", "is_accessible"),
             Fieldset(
                 _("Pour qui, et comment participer"), "audience", "contact", "registration_url"
             ),
-            Fieldset(_("Image"), "image", "image_alt"),
+            Folded(_("Avec d'autres partenaires (facultatif)"), "co_organisers"),
+            Folded(_("Image (facultative)"), "image", "image_alt"),
             Submit("submit", _("Enregistrer et prévisualiser")),
         )
 
@@ -369,9 +405,10 @@ class ActionForm(forms.ModelForm):
                     "Décrivez l'image en quelques mots : ce texte la remplace pour qui ne la voit pas."
                 ),
             )
-        if not cleaned.get("slug") and cleaned.get("title"):
-            cleaned["slug"] = self._free_slug(cleaned["title"])
-            self.instance.slug = cleaned["slug"]
+        if not self.instance.slug and cleaned.get("title"):
+            # The page's address is made from the title once, and kept when the title changes
+            # so that links already shared still work.
+            self.instance.slug = self._free_slug(cleaned["title"])
         return cleaned
 
     def _free_slug(self, title: str) -> str:

@@ -228,6 +228,15 @@ class NeedForm(HelperMixin, forms.ModelForm):
         model = Need
         fields = ["title", "description", "seen_where", "public_concerned", "status"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "title": _("Par exemple : pas de garde d'enfants le samedi."),
+            "description": _(
+                "Ce que vous avez constaté, sans nommer personne, par exemple : « Des parents "
+                "seuls refusent un emploi du samedi faute de garde. »"
+            ),
+            "seen_where": _("Par exemple : Côte des Roses, centre-ville, une école…"),
+            "public_concerned": _("Par exemple : familles monoparentales."),
+        }
 
 
 class ProjectForm(HelperMixin, forms.ModelForm):
@@ -248,6 +257,10 @@ class ProjectForm(HelperMixin, forms.ModelForm):
             "contributors": FilterableCheckboxes,
             "needs": forms.CheckboxSelectMultiple,
             "actions": FilterableCheckboxes(label_field="title"),
+        }
+        help_texts = {
+            "title": _("Par exemple : garde d'enfants partagée le samedi."),
+            "contributors": _("Cochez les partenaires du groupe qui y contribuent."),
         }
 
     def __init__(self, *args, group: WorkingGroup, **kwargs):

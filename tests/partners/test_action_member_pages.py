@@ -17,7 +17,6 @@ def form_data(partner, **overrides):
         "partner": partner.pk,
         "kind": "event",
         "title": "Repair café",
-        "slug": "",
         "summary": "On répare ensemble petits appareils et vêtements.",
         "body": "Apportez vos objets **cassés**.",
         "starts_at": "2030-03-14T14:00",
@@ -102,6 +101,26 @@ def test_slug_is_made_unique_from_the_title(client, member, partner):
     assert Action.objects.filter(slug="repair-cafe-2").exists()
 
 
+def test_the_address_is_never_asked_and_stays_when_the_title_changes(client, member, partner):
+    client.force_login(member)
+    page = client.get("/mon-espace/actions/nouvelle/").content.decode()
+    assert 'name="slug"' not in page and "identifiant" not in page and "Markdown" not in page
+    client.post("/mon-espace/actions/nouvelle/", form_data(partner, slug="choisi-a-la-main"))
+    action = Action.objects.get()
+    assert action.slug == "repair-cafe"
+    client.post(
+        f"/mon-espace/actions/{action.pk}/modifier/", form_data(partner, title="Repair café géant")
+    )
+    action.refresh_from_db()
+    assert (action.title, action.slug) == ("Repair café géant", "repair-cafe")
+
+
+def test_a_title_made_of_a_reserved_word_gets_a_free_address(client, member, partner):
+    client.force_login(member)
+    client.post("/mon-espace/actions/nouvelle/", form_data(partner, title="Flux"))
+    assert Action.objects.get().slug == "flux-action"
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -109,9 +128,6 @@ def test_slug_is_made_unique_from_the_title(client, member, partner):
         ({"starts_at": ""}, "starts_at", "Indiquez le début"),
         ({"starts_at": "", "ends_at": ""}, "starts_at", "Un événement a une date"),
         ({"starts_at": "2030-13-45T25:00"}, "starts_at", "Saisissez une date et une heure valides"),
-        ({"slug": "repair-cafe"}, "slug", "Une autre action utilise déjà cet identifiant"),
-        ({"slug": "flux"}, "slug", "Cet identifiant d'URL est réservé"),
-        ({"slug": "<b>x</b>"}, "slug", "Ce champ ne doit contenir que"),
         ({"title": "x" * 201}, "title", "Assurez-vous que cette valeur comporte au plus 200"),
         ({"summary": ""}, "summary", "Ce champ est obligatoire."),
         (
