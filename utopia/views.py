@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -336,9 +337,35 @@ def yearly_report(request, year: int | None = None):
     )
 
 
+def _need_report_form_page(request, form, status=200):
+    return render(
+        request,
+        "utopia/need_report_form.html",
+        {"form": form, "retention_days": settings.UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS},
+        status=status,
+    )
+
+
 def _need_report_limited(request):
+    """The form again with what the person typed, and why it was not sent: their text is not
+    lost to the limit (429 still tells a robot that it was refused)."""
     minutes = max(settings.UTOPIA_NEED_REPORT_LIMIT_SECONDS // 60, 1)
-    return render(request, "utopia/need_report_limited.html", {"minutes": minutes}, status=429)
+    form = NeedReportForm(request.POST)
+    form.full_clean()
+    form.add_error(
+        None,
+        ngettext(
+            "Trop de signalements viennent d'être envoyés depuis votre connexion : celui-ci "
+            "n'a pas été enregistré. Gardez votre texte et réessayez dans %(minutes)d minute, "
+            "ou écrivez au CCAS (%(email)s).",
+            "Trop de signalements viennent d'être envoyés depuis votre connexion : celui-ci "
+            "n'a pas été enregistré. Gardez votre texte et réessayez dans %(minutes)d minutes, "
+            "ou écrivez au CCAS (%(email)s).",
+            minutes,
+        )
+        % {"minutes": minutes, "email": settings.UTOPIA_ORGANISATION["email"]},
+    )
+    return _need_report_form_page(request, form, status=429)
 
 
 def need_report(request):
@@ -367,11 +394,7 @@ def need_report(request):
                 return redirect("need_report_thanks")
     else:
         form = NeedReportForm()
-    return render(
-        request,
-        "utopia/need_report_form.html",
-        {"form": form, "retention_days": settings.UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS},
-    )
+    return _need_report_form_page(request, form)
 
 
 @require_GET

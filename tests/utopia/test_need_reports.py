@@ -154,10 +154,13 @@ def test_fifty_one_reports_in_a_minute_are_refused_and_the_count_stays_at_the_li
     assert set(statuses[3:]) == {429}
     assert NeedReport.objects.count() == 3
     assert len(mailoutbox) == 3
-    refused = post(client)
+    refused = post(client, {"description": "Des familles sans garde le samedi"})
     assert refused.status_code == 429
-    assert "Trop de signalements envoyés" in refused.content.decode()
-    assert "Réessayez dans 10 minutes" in refused.content.decode()
+    page = refused.content.decode()
+    # The form again, with what was typed and why it was not sent.
+    assert "Trop de signalements viennent d&#x27;être envoyés" in page
+    assert "réessayez dans 10 minutes" in page and "data-error-summary" in page
+    assert "Des familles sans garde le samedi</textarea>" in page
     # Another address is not held back by the first one.
     assert post(client, address="198.51.100.9").status_code == 302
     assert NeedReport.objects.count() == 4
