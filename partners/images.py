@@ -11,12 +11,13 @@ from pathlib import PurePosixPath
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from partners.sizes import megabytes, size_label
+
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = megabytes(5)
 MAX_PIXELS = 25_000_000
 
 
@@ -31,7 +32,7 @@ def clean_image_upload(
     if upload.size > max_bytes:
         raise ValidationError(
             _("Le fichier pèse %(size)s ; la limite est de %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            % {"size": size_label(upload.size), "limit": size_label(max_bytes)},
             code="too_large",
         )
     upload.seek(0)

@@ -36,7 +36,7 @@ def truncated_upload():
     return upload("logo.png", image_bytes("PNG", size=(400, 300))[:200], "image/png")
 
 
-def oversized_upload(limit=5 * 1024 * 1024):
+def oversized_upload(limit=5_000_000):
     return upload("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * limit, "image/png")
 
 

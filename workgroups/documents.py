@@ -8,14 +8,14 @@ from xml.etree import ElementTree
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+from partners.sizes import megabytes, size_label
 from workgroups.compound_files import inspect_compound_file
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = megabytes(20)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Names in [Content_Types].xml that only a document carrying code declares: docm/xlsm/pptm and
@@ -54,7 +54,7 @@ def detect_document_type(upload) -> tuple[str, str]:
     if upload.size > MAX_BYTES:
         raise ValidationError(
             _("Le fichier pèse %(size)s ; la limite est de %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_BYTES)},
+            % {"size": size_label(upload.size), "limit": size_label(MAX_BYTES)},
             code="too_large",
         )
     upload.seek(0)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.fields import DateField, DateTimeField
 from partners.models import Action, Membership, Partner
+from partners.sizes import size_label
 from partners.validators import validate_single_line
 from partners.widgets import FilterableCheckboxes
 from workgroups.documents import MAX_BYTES, DocumentFileField
@@ -114,9 +115,9 @@ class DocumentForm(HelperMixin, forms.Form):
     file = DocumentFileField(
         label=_("Fichier"),
         help_text=_(
-            "PDF, Word, Excel, PowerPoint, LibreOffice ou image (JPEG, PNG, WebP) ; %(size)s Mo au plus."
+            "PDF, Word, Excel, PowerPoint, LibreOffice ou image (JPEG, PNG, WebP) ; %(size)s au plus."
         )
-        % {"size": MAX_BYTES // (1024 * 1024)},
+        % {"size": size_label(MAX_BYTES)},
     )
     meeting = forms.ModelChoiceField(
         label=_("Réunion concernée (facultatif)"), required=False, queryset=Meeting.objects.none()

@@ -76,7 +76,7 @@ def test_real_images_are_accepted_and_reencoded_under_a_random_name(
     [
         (images.not_an_image_upload, "n'est pas une image lisible"),
         (images.truncated_upload, "n'est pas une image lisible"),
-        (images.oversized_upload, "la limite est de 5,0"),
+        (images.oversized_upload, "la limite est de 5\u00a0Mo"),
         (images.decompression_bomb_upload, "millions de pixels"),
         (images.svg_upload, "SVG ne sont pas acceptées"),
         (images.svg_renamed_png_upload, "SVG ne sont pas acceptées"),
