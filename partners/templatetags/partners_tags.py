@@ -1,6 +1,9 @@
+import functools
 import json
 
 from django import template
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -126,3 +129,62 @@ def action_status(action):
         STATUS_BADGES.get(action.status, "neutral"),
         action.get_status_display(),
     )
+
+
+@register.simple_tag(takes_context=True)
+def active_filter_count(context, *names) -> int:
+    """How many of a list's filters the query sets, for "Filtrer (2 actifs)". A name may carry
+    its default value after a colon ("quand:a-venir"): that value is no filter."""
+    query = context["request"].GET
+    count = 0
+    for name in names:
+        name, _, default = name.partition(":")
+        count += sum(1 for value in query.getlist(name) if value and value != default)
+    return count
+
+
+# Designed pictograms (static/img/pictograms/<slug>.svg) for a partner, action or group that has
+# no picture of its own: the one of its first field of action, or the network's.
+NETWORK_PICTOGRAM = "reseau"
+
+
+@functools.cache
+def has_pictogram(slug: str) -> bool:
+    return bool(finders.find(f"img/pictograms/{slug}.svg"))
+
+
+def pictogram_name(obj) -> str:
+    fields = getattr(obj, "fields_of_action", None)
+    # .all() reads the list the list views prefetch: no query per card. A field of action the
+    # CCAS added later has no drawing yet: the network's stands in for it.
+    first = next(iter(fields.all()), None) if fields is not None else None
+    return first.slug if first is not None and has_pictogram(first.slug) else NETWORK_PICTOGRAM
+
+
+@register.simple_tag
+def pictogram(obj, width: int = 150, height: int = 100, css_class: str = "pictogram"):
+    """<img> of the pictogram of `obj`'s field of action. Decorative (alt=""): the fields of
+    action are written beside it."""
+    return format_html(
+        '<img src="{}" alt="" width="{}" height="{}" class="{}">',
+        static(f"img/pictograms/{pictogram_name(obj)}.svg"),
+        width,
+        height,
+        css_class,
+    )
+
+
+PARTNER_PAGE_PARTS = (
+    "summary",
+    "description",
+    "public_served",
+    "access_conditions",
+    "opening_hours",
+)
+
+
+@register.filter
+def page_not_completed(partner) -> bool:
+    """Nothing the partner writes about itself yet (only the CCAS's directory entry): the page
+    says so and invites the partner to complete it, rather than showing empty sections."""
+    return not any(getattr(partner, name, "") for name in PARTNER_PAGE_PARTS)

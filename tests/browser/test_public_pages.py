@@ -57,17 +57,6 @@ def test_invitation_page_has_no_axe_violation(page, network):
     assert_accessible(page)
 
 
-def test_narrow_screen_keeps_the_navigation_usable(page, network):
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(page.base_url + "/partenaires/")
-    navigation = page.get_by_role("navigation", name="Navigation principale")
-    assert navigation.get_by_role("link", name="Partenaires").is_visible()
-    assert navigation.get_by_role("link", name="La charte").is_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, "the page scrolls sideways on a phone"
-    assert_accessible(page)
-
-
 def test_visitor_searches_the_directory_and_opens_a_partner(page, network):
     page.goto(page.base_url + "/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(

@@ -192,3 +192,45 @@ def test_overlong_summary_is_refused(edit, partner):
     response = edit(summary="x" * 301)
     assert response.status_code == 200
     assert "300" in " ".join(response.context["form"].errors["summary"])
+
+
+def blank_partner():
+    from tests.factories import PartnerFactory
+
+    return PartnerFactory(summary="", description="", public_served="", opening_hours="")
+
+
+def test_a_page_its_partner_has_not_written_invites_the_partner_to_complete_it(client):
+    partner = blank_partner()
+    html = client.get(partner.get_absolute_url()).content.decode()
+    assert f"{partner.name} n'a pas encore complété sa fiche" in html
+    assert (
+        "/demande-acces/" in html
+        and f"/compte/connexion/?next=/partenaires/{partner.slug}/" in html
+    )
+    assert 'id="presentation"' not in html and 'id="accueil"' not in html
+
+
+def test_its_members_are_asked_to_complete_it_with_a_link_to_the_form(client):
+    from tests.factories import MembershipFactory
+
+    partner = blank_partner()
+    client.force_login(MembershipFactory(partner=partner, role="manager").user)
+    html = client.get(partner.get_absolute_url()).content.decode()
+    assert "Compléter la fiche" in html and f"/partenaires/{partner.slug}/modifier/" in html
+
+
+def test_a_written_page_has_no_invitation(client, partner):
+    html = client.get(partner.get_absolute_url()).content.decode()
+    assert "pas encore complété sa fiche" not in html
+
+
+def test_a_partner_without_logo_gets_the_pictogram_of_its_field_of_action(client):
+    from tests.factories import FieldOfActionFactory
+
+    partner = blank_partner()
+    html = client.get(partner.get_absolute_url()).content.decode()
+    assert "/static/img/pictograms/reseau.svg" in html
+    partner.fields_of_action.add(FieldOfActionFactory(name="Handicap", slug="handicap"))
+    html = client.get(partner.get_absolute_url()).content.decode()
+    assert "/static/img/pictograms/handicap.svg" in html
