@@ -14,6 +14,15 @@ MAIN_NAVIGATION = [
 
 
 def site(request):
+    # Every template rendered with the request runs this ("Mon espace" renders one per app
+    # block): the navigation is worked out once per request.
+    context = getattr(request, "_utopia_site_context", None)
+    if context is None:
+        context = request._utopia_site_context = _site(request)
+    return context
+
+
+def _site(request):
     match = getattr(request, "resolver_match", None)
     names = set()
     if match is not None:
