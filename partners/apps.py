@@ -13,6 +13,7 @@ class PartnersConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from simple_history.signals import pre_create_historical_record
 
+        from partners.choices import TAXONOMIES, forget_taxonomy
         from partners.collation import register_sqlite_collation
         from partners.history import record_change_reason
         from partners.models import FieldOfAction, Partner
@@ -56,3 +57,8 @@ class PartnersConfig(AppConfig):
         connection_created.connect(
             register_sqlite_collation, dispatch_uid="partners_sqlite_collation"
         )
+        for model in TAXONOMIES:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_taxonomy, sender=model, dispatch_uid=f"partners_choices_{model.__name__}"
+                )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
-from partners import services
+from partners import choices, services
 from partners.filters import ActionFilter
 from partners.forms import ActionForm
 from partners.models import Action, ActionTransition, Partner
@@ -153,6 +153,11 @@ class ActionFormMixin:
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        choices.offer_fields_of_action(form.fields["fields_of_action"])
+        return form
 
     def form_valid(self, form):
         try:

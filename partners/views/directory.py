@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from partners import ratelimit, services
+from partners import choices, ratelimit, services
 from partners.client_ip import client_ip
 from partners.filters import PartnerFilter
 from partners.forms import AccessRequestForm, InvitationAcceptForm, InvitationForm, PartnerPageForm
@@ -165,6 +165,12 @@ class PartnerUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, UpdateVie
     form_class = PartnerPageForm
     template_name = "partners/partner_form.html"
     queryset = Partner.objects.active()
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        choices.offer_fields_of_action(form.fields["fields_of_action"])
+        choices.offer_neighbourhoods(form.fields["neighbourhood"])
+        return form
 
     def form_valid(self, form):
         services.partner_page_update(

@@ -492,7 +492,7 @@ PAGES = [
         "member",
         lambda w: f"/partenaires/{w.partner.slug}/modifier/",
         fields_of_action_and_neighbourhoods,
-        7,
+        5,
     ),
     Page(
         "invitations",
@@ -506,14 +506,14 @@ PAGES = [
         "member",
         lambda w: "/mon-espace/actions/nouvelle/",
         partners_and_fields_to_pick,
-        7,
+        6,
     ),
     Page(
         "action form",
         "member",
         lambda w: f"/mon-espace/actions/{w.action.pk}/modifier/",
         the_actions_co_organisers,
-        10,
+        9,
     ),
     Page(
         "action preview",
