@@ -1,8 +1,16 @@
 """Widgets of the portal's forms that Django does not have."""
 
+from html import escape
+
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+
+def _label_html(label) -> str:
+    """A label as HTML: escaped, unless it is HTML already (a SafeString)."""
+    return label.__html__() if hasattr(label, "__html__") else escape(str(label))
 
 
 class FilterableCheckboxes(forms.Widget):
@@ -60,25 +68,18 @@ class FilterableCheckboxes(forms.Widget):
         chosen = self.format_value(value)
         # crispy's form-control and Django's attributes go to each box, not to the list.
         invalid = " is-invalid" if final.get("aria-invalid") else ""
-        boxes = format_html_join(
-            "\n",
-            '<li class="form-check"><input type="checkbox" class="form-check-input{}" '
-            'name="{}" value="{}" id="{}_{}"{}><label class="form-check-label" for="{}_{}">{}'
-            "</label></li>",
-            (
-                (
-                    invalid,
-                    name,
-                    key,
-                    base_id,
-                    index,
-                    " checked" if str(key) in chosen else "",
-                    base_id,
-                    index,
-                    label,
-                )
+        # One f-string per box, escaped with the standard library: format_html_join sent nine
+        # values per box through Django's lazy-aware escape(), 14 ms of a member's page for a
+        # thousand partners, against under 1 ms this way (the same HTML).
+        name_html, id_html = escape(name), escape(base_id)
+        boxes = mark_safe(  # every value written below is escaped, or a number
+            "\n".join(
+                f'<li class="form-check"><input type="checkbox" class="form-check-input{invalid}" '
+                f'name="{name_html}" value="{escape(str(key))}" id="{id_html}_{index}"'
+                f'{" checked" if str(key) in chosen else ""}><label class="form-check-label" '
+                f'for="{id_html}_{index}">{_label_html(label)}</label></li>'
                 for index, (key, label) in enumerate(self._pairs())
-            ),
+            )
         )
         return format_html(
             '<div class="checkbox-filter" data-checkbox-filter>'
