@@ -5,10 +5,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from rules.contrib.views import PermissionRequiredMixin
 
+from partners.rescue import RescuedFormMixin
 from partners.rules import has_portal_perm
 
 
-class ScopedPermissionRequiredMixin(PermissionRequiredMixin):
+class ScopedPermissionRequiredMixin(RescuedFormMixin, PermissionRequiredMixin):
+    """Its form views also get back what was typed before a session ended (partners/rescue.py):
+    they are the pages a logged-out person is sent away from."""
+
     def dispatch(self, request, *args, **kwargs):
         # Logged-out visitors go to the login page before any lookup, so that whether an
         # object exists is not revealed to them either.
