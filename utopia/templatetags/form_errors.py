@@ -23,7 +23,10 @@ class SummaryError:
 def refused_forms(context) -> list[forms.BaseForm]:
     found, seen = [], set()
     for value in context.flatten().values():
-        if isinstance(value, forms.BaseForm) and id(value) not in seen:
+        # type(), not isinstance(): isinstance() would evaluate the context's lazy objects
+        # (the CSRF token, the user), and a page that touches its CSRF token is no longer
+        # cached for the public.
+        if issubclass(type(value), forms.BaseForm) and id(value) not in seen:
             seen.add(id(value))
             if value.is_bound and value.errors:
                 found.append(value)
