@@ -14,12 +14,13 @@ PORT ?= 8000
 # Test processes run in parallel (pytest-xdist), one per core by default.
 TEST_WORKERS ?= auto
 
-.PHONY: help python install run test lint format bench loadtest clean
+.PHONY: help python install run test lint format bench loadtest clean messages
 
 help:
 	@echo "make run    install, migrate, load the 2009 charter and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
 	@echo "make lint   ruff check and format check"
+	@echo "make messages  rewrite the French catalogue of plural messages (locale/fr, needs msgfmt)"
 	@echo "make bench  performance benchmark (PostgreSQL, gunicorn, production settings)"
 	@echo "make loadtest  load and fault test (PostgreSQL and Redis restarted, Redis stopped, SQLite writers)"
 
@@ -77,3 +78,7 @@ loadtest: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var/*.sqlite3*
+
+# French plurals ("0 partenaire trouvé"): the catalogue of every ngettext and {% plural %}.
+messages: install
+	DEBUG=1 $(PY) -m tests.plurals

@@ -12,10 +12,9 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from partners import search
+from partners import french, search
 from partners.images import clean_image_upload
 from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
@@ -325,18 +324,18 @@ class Action(models.Model):
 
     @property
     def dates_display(self) -> str:
-        """ "samedi 12 décembre 2026, 14h00 à 17h00", in the site's time zone."""
+        """ "samedi 12 décembre 2026, 14 h 00 à 17 h 00", in the site's time zone."""
         if self.starts_at is None:
             return ""
         start = timezone.localtime(self.starts_at)
-        text = date_format(start, "l j F Y, H\\hi")
+        text = french.format_date(start, "l j F Y, H:i")
         if self.ends_at:
             end = timezone.localtime(self.ends_at)
             if end.date() == start.date():
-                return _("%(start)s à %(end)s") % {"start": text, "end": date_format(end, "H\\hi")}
+                return _("%(start)s à %(end)s") % {"start": text, "end": french.format_time(end)}
             return _("du %(start)s au %(end)s") % {
                 "start": text,
-                "end": date_format(end, "l j F Y, H\\hi"),
+                "end": french.format_date(end, "l j F Y, H:i"),
             }
         return text
 
