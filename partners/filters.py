@@ -113,6 +113,8 @@ class ActionFilter(django_filters.FilterSet):
                 _("Indiquez un mois sous la forme AAAA-MM, par exemple 2026-12."),
             )
         ],
+        # No placeholder: HTML allows none on a month field (browsers without a month picker
+        # show a text box, and the help text says what to type).
         widget=forms.TextInput(attrs={"type": "month"}),
         help_text=_("Sous la forme AAAA-MM."),
     )

@@ -102,7 +102,7 @@ class PartnerPageForm(forms.ModelForm):
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["postal_code"].widget.attrs.update(autocomplete="postal-code")
-        self.fields["address"].widget.attrs.update(autocomplete="street-address")
+        self.fields["address"].widget.attrs.update(autocomplete="address-line1")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("Présentation"), "acronym", "summary", "description", "fields_of_action"),
@@ -366,7 +366,7 @@ class ActionForm(forms.ModelForm):
         self.fields["co_organisers"].required = False
         self.fields["contact"].widget.attrs["autocomplete"] = "off"
         self.fields["postal_code"].widget.attrs["autocomplete"] = "postal-code"
-        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+        self.fields["address"].widget.attrs["autocomplete"] = "address-line1"
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("L'action"), "partner", "kind", "title", "summary", "body"),

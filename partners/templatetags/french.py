@@ -22,6 +22,10 @@ def french_date(value, arg=None):
     """Django's `date` filter with French typography: "1er janvier", "14 h 30" whatever way the
     template writes the hour ("H:i", "H\\hi"). It replaces the built-in filter of that name in
     every template, so no page can forget it."""
+    if arg == "c" and hasattr(value, "microsecond"):
+        # ISO 8601 for <time datetime>, without microseconds: HTML allows at most three digits
+        # of a second's fraction.
+        value = value.replace(microsecond=0)
     return defaultfilters.date(value, french.french_format(arg or "j F Y", value))
 
 

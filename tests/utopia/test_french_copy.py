@@ -1,6 +1,7 @@
 """French plurals, dates and times: "0 partenaire trouvé", "1er janvier", "14 h 30"."""
 
 import datetime
+import re
 
 import pytest
 from django.template import Context, Template
@@ -84,3 +85,8 @@ def test_action_dates_use_the_same_formats():
         ends_at=datetime.datetime(2027, 5, 1, 17, 0, tzinfo=tz),
     )
     assert action.dates_display == (f"samedi 1er mai 2027, 14{NBSP}h{NBSP}30 à 17{NBSP}h{NBSP}00")
+
+
+def test_machine_dates_have_no_microseconds():
+    at = datetime.datetime(2027, 1, 1, 14, 30, 5, 123456, tzinfo=datetime.UTC)
+    assert re.fullmatch(r"2027-01-01T\d\d:30:05[+-]\d\d:\d\d", render('{{ d|date:"c" }}', d=at))
