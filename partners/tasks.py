@@ -2,10 +2,22 @@
 slow mail server never blocks a page (see settings.TASKS)."""
 
 import base64
+import datetime
+import logging
+import smtplib
 from email.message import MIMEPart
 
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
+from django.utils import timezone
+
+# Neither django.tasks nor django-tasks-db tries a task again: a message that the mail server
+# refuses (or that finds it unreachable) queues itself again after these delays, then fails for
+# good, and stays in the queue's table with its content, shown in the staff's "À traiter".
+RETRY_DELAYS = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=30))
+ATTEMPTS = len(RETRY_DELAYS) + 1
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -18,10 +30,50 @@ def send_email(
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
     attachments: list[dict] | None = None,
+    attempt: int = 1,
 ) -> int:
     """Send one message. Attachments are dicts {filename, content (text or base64 in
     `content_b64`), mimetype, and optionally params for the Content-Type, such as a calendar's
-    method} so that the task's arguments stay JSON."""
+    method} so that the task's arguments stay JSON. A failure queues the next attempt (while
+    the backend can defer, as the database queue can), or fails the task at the last one."""
+    message = _message(
+        subject=subject,
+        body=body,
+        to=to,
+        html=html,
+        reply_to=reply_to,
+        headers=headers,
+        attachments=attachments,
+    )
+    try:
+        return message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        backend = send_email.get_backend()
+        if attempt >= ATTEMPTS or not backend.supports_defer:
+            raise
+        delay = RETRY_DELAYS[attempt - 1]
+        send_email.using(run_after=timezone.now() + delay).enqueue(
+            subject=subject,
+            body=body,
+            to=to,
+            html=html,
+            reply_to=reply_to,
+            headers=headers,
+            attachments=attachments,
+            attempt=attempt + 1,
+        )
+        logger.warning(
+            "Courriel à %s refusé (essai %d sur %d, %s) : nouvel essai dans %s.",
+            ", ".join(to),
+            attempt,
+            ATTEMPTS,
+            error,
+            delay,
+        )
+        return 0
+
+
+def _message(*, subject, body, to, html, reply_to, headers, attachments) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
@@ -39,7 +91,7 @@ def send_email(
             message.attach(_part_with_params(attachment, content))
         else:
             message.attach(attachment["filename"], content, attachment["mimetype"])
-    return message.send()
+    return message
 
 
 # Headers whose value is a URL between angle brackets, that mail providers read as is.
