@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from partners.models import Action, Partner
 from plenaries.cadence import cadence_warnings
 from plenaries.models import Plenary, Registration
+from utopia import health
 from utopia.models import NeedReport
 from utopia.redis_cache import unreachable_since
 from workgroups.models import ExpertiseRequest, Meeting, PilotTerm, WorkingGroup
@@ -188,11 +189,17 @@ def _need_reports_to_triage() -> list[Line]:
     return [Line("need_reports_to_triage", text, url)]
 
 
+def _health(now: datetime.datetime) -> list[Line]:
+    url = reverse("staff_health")
+    return [Line(problem.key, problem.text, url) for problem in health.problems(now)]
+
+
 def lines(*, today: datetime.date | None = None) -> list[Line]:
     now = timezone.now()
     today = today or timezone.localdate()
     return [
         *_cache_unreachable(),
+        *_health(now),
         *_actions_to_moderate(),
         *_need_reports_to_triage(),
         *_next_plenary(today),

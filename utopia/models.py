@@ -1,6 +1,6 @@
 """The shell's own records: each person's email preferences, the monthly digests sent, the
-needs the public reports through "Signaler un besoin", and the links through which staff enrol
-their second factor."""
+needs the public reports through "Signaler un besoin", the links through which staff enrol
+their second factor, and the runs of the scheduled commands."""
 
 from django.conf import settings
 from django.db import models
@@ -304,3 +304,26 @@ class StaffEnrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class CommandRun(models.Model):
+    """One run of a scheduled command (`manage.py scheduled <command>`, as cron runs them), so
+    that a command that stopped running, or failed, shows in "À traiter" and on the health
+    page. The watchdog (`check_health`) also keeps what it found and whether it alerted."""
+
+    command = models.CharField(_("commande"), max_length=100, db_index=True)
+    started_at = models.DateTimeField(_("lancée le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+    succeeded = models.BooleanField(_("réussie"), default=False)
+    error = models.TextField(_("erreur"), blank=True)
+    problems = models.JSONField(_("problèmes relevés"), default=list, blank=True)
+    alerted = models.BooleanField(_("alerte envoyée"), default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("exécution d'une tâche planifiée")
+        verbose_name_plural = _("exécutions des tâches planifiées")
+        indexes = [models.Index(fields=["command", "-started_at"], name="commandrun_last")]
+
+    def __str__(self):
+        return f"{self.command} – {self.started_at:%d/%m/%Y %H:%M}"

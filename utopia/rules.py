@@ -9,3 +9,6 @@ from partners.rules import staff_with
 # shows under this permission), the showcase, the groups and the needs. No permission of its
 # own: one would need a migration (a "utopia.view_yearly_report" is what it should become).
 rules.add_perm("utopia.read_yearly_report", staff_with("plenaries.view_plenary"))
+
+# The health page (mail queue, scheduled commands): the permission to view their runs.
+rules.add_perm("utopia.read_health", staff_with("utopia.view_commandrun"))

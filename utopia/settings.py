@@ -384,6 +384,10 @@ UTOPIA_ORGANISATION = {
 # Staff alerts (actions to moderate, access requests) go to these addresses when set;
 # otherwise to every active staff account.
 UTOPIA_STAFF_EMAILS = env_list("STAFF_EMAILS")
+# "À traiter" and `check_health` report a scheduled command that missed its period (utopia/
+# health.py): on by default in production, where cron runs them; a development machine has no
+# cron (the health page shows their runs either way).
+UTOPIA_WATCH_SCHEDULE = env_bool("WATCH_SCHEDULE", not DEBUG)
 
 # RGPD: a signatory's name stops being public this many days after their mandate ended
 # (`manage.py hide_expired_signatory_names`, daily from cron).

@@ -72,6 +72,7 @@ site_patterns = [
     path("mon-espace/", views.member_space, name="member_space"),
     path("rapport-annuel/", views.yearly_report, name="yearly_report_current"),
     path("rapport-annuel/<int:year>/", views.yearly_report, name="yearly_report"),
+    path("etat-du-portail/", views.staff_health, name="staff_health"),
     path("compte/", include(account_patterns)),
     path("mentions-legales/", views.page("utopia/legal_notice.html"), name="legal_notice"),
     path("accessibilite/", views.page("utopia/accessibility.html"), name="accessibility"),

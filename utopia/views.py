@@ -33,6 +33,7 @@ from partners.client_ip import client_ip
 from partners.exports import csv_response
 from partners.rules import has_portal_perm, has_staff_powers, member_memberships
 from utopia import digest, needs, report, sections, two_factor
+from utopia import health as portal_health
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
 from utopia.forms import (
     CollaborationFilterForm,
@@ -333,6 +334,28 @@ def yearly_report(request, year: int | None = None):
         {
             "report": figures,
             "years": range(this_year, report.FIRST_YEAR - 1, -1),
+        },
+    )
+
+
+@never_cache
+def staff_health(request):
+    """The state of what works out of sight: the mail queue and the scheduled commands."""
+    denied = _staff_only(request, "utopia.read_health")
+    if denied:
+        return denied
+    now = timezone.now()
+    queue = portal_health.mail_queue(now)
+    return render(
+        request,
+        "utopia/staff_health.html",
+        {
+            "problems": portal_health.problems(now),
+            "queue": queue,
+            "queue_age": portal_health.age_text(queue.age(now)) if queue.oldest else "",
+            "failures": portal_health.failed_emails(now) if queue.failed else [],
+            "jobs": portal_health.jobs(now),
+            "watch_schedule": settings.UTOPIA_WATCH_SCHEDULE,
         },
     )
 

@@ -19,6 +19,7 @@ TEMPLATES = sorted(
 NO_TYPED_TEXT = {
     "access_request_refused",
     "digest",
+    "health_alert",
     "plenary_cadence_staff",
     "plenary_cancellation",
     "plenary_invitation",
