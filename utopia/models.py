@@ -78,7 +78,7 @@ class DigestDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    email = models.EmailField(_("adresse"), max_length=254)
+    email = models.EmailField(_("adresse"), max_length=254, validators=[validate_single_line])
     sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
 
     class Meta:
@@ -311,7 +311,9 @@ class CommandRun(models.Model):
     that a command that stopped running, or failed, shows in "À traiter" and on the health
     page. The watchdog (`check_health`) also keeps what it found and whether it alerted."""
 
-    command = models.CharField(_("commande"), max_length=100, db_index=True)
+    command = models.CharField(
+        _("commande"), max_length=100, db_index=True, validators=[validate_single_line]
+    )
     started_at = models.DateTimeField(_("lancée le"), default=timezone.now)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
     succeeded = models.BooleanField(_("réussie"), default=False)

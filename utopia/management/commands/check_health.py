@@ -1,10 +1,10 @@
 import datetime
 
 from django.core.mail import EmailMessage
-from django.core.management import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
+from partners.history import CommandWithoutUser
 from partners.mail import absolute_url, render_email, staff_recipients
 from utopia import health
 from utopia.models import CommandRun
@@ -13,7 +13,7 @@ from utopia.models import CommandRun
 ALERT_REPEAT = datetime.timedelta(days=1)
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Surveille la file des courriels et les tâches planifiées ; écrit au CCAS "
         "(STAFF_EMAILS) directement, sans passer par la file, quand un courriel attend depuis "

@@ -1,14 +1,15 @@
 import argparse
 import traceback
 
-from django.core.management import BaseCommand, call_command
+from django.core.management import call_command
 from django.utils import timezone
 
+from partners.history import CommandWithoutUser
 from utopia.health import RUNS_KEPT
 from utopia.models import CommandRun
 
 
-class Command(BaseCommand):
+class Command(CommandWithoutUser):
     help = (
         "Lance une commande planifiée et note son exécution (date, réussite, erreur), que "
         "« À traiter », la page « Santé du portail » et check_health surveillent. Dans la liste "
