@@ -97,6 +97,22 @@ class RepresentativeForm(HelperMixin, forms.Form):
         field.label_from_instance = lambda m: m.user.get_full_name() or m.user.email
 
 
+class CalendarFeedForm(forms.Form):
+    """Nothing to fill in: one button, to get the private address or to replace it."""
+
+    def __init__(self, *args, renew: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        label = (
+            _("Révoquer cette adresse et en créer une nouvelle")
+            if renew
+            else _("Créer mon adresse d'abonnement")
+        )
+        self.helper.add_input(
+            Submit("submit", label, css_class="btn-outline-danger" if renew else "btn-primary")
+        )
+
+
 class MeetingForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Meeting

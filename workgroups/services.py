@@ -7,6 +7,7 @@ import hashlib
 import random
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners import ical
 from partners.history import authored
 from partners.mail import (
     absolute_url,
@@ -27,6 +29,7 @@ from partners.models import Membership, Partner
 from partners.rules import has_staff_permission
 from workgroups.models import (
     Ballot,
+    CalendarFeed,
     Candidate,
     CoordinatedProject,
     Document,
@@ -44,6 +47,7 @@ from workgroups.models import (
     Topic,
     WorkingGroup,
 )
+from workgroups.models.space import new_feed_token
 
 User = get_user_model()
 
@@ -591,12 +595,146 @@ def group_emails(group: WorkingGroup) -> list[str]:
     return list(group_users(group).exclude(email="").values_list("email", flat=True))
 
 
+# Changing one of these sends the partners an update of the same invitation.
+MEETING_SCHEDULE_FIELDS = ("starts_at", "place", "video_url")
+
+
+def meeting_recipients(group: WorkingGroup) -> list[str]:
+    """Who receives a group's meeting invitations: the active accounts of the partners sitting
+    in the group (members and experts). Like a plenary's convocation, an invitation is the
+    group's official mail: there is no opting out of it, only of the discussions' emails."""
+    return sorted(set(group_emails(group)))
+
+
+def meeting_event(meeting: Meeting, *, url: str = ""):
+    """The meeting as a calendar event, for the invitations and the group's private feed."""
+    group = meeting.group
+    location = ", ".join(part for part in (meeting.place, meeting.video_url) if part)
+    return ical.event(
+        uid=ical.uid("meeting", meeting.pk),
+        sequence=meeting.sequence,
+        summary=_("Réunion du groupe « %(group)s »") % {"group": group.name},
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        location=location,
+        description=meeting.agenda,
+        url=url,
+        created=meeting.created_at,
+        organizer=(
+            settings.UTOPIA_ORGANISATION.get("name", "CCAS"),
+            settings.UTOPIA_ORGANISATION.get("email", ""),
+        ),
+        cancelled=meeting.is_cancelled,
+    )
+
+
+def _send_meeting(meeting: Meeting, *, kind: str, previous: dict | None = None) -> None:
+    """Email the group's partners the invitation (kind "invitation" or "update", METHOD:REQUEST)
+    or the cancellation (METHOD:CANCEL), each with an .ics naming that recipient alone."""
+    addresses = meeting_recipients(meeting.group)
+    method = "CANCEL" if kind == "cancellation" else "REQUEST"
+    link = absolute_url(meeting.get_absolute_url())
+    # Built now, inside the transaction, from the meeting as it is saved.
+    calendars = ical.invitations(
+        meeting_event(meeting, url=link), method=method, attendees=addresses
+    )
+    filename = "annulation.ics" if method == "CANCEL" else "invitation.ics"
+
+    def invitation_for(address: str) -> list[dict]:
+        return [
+            {
+                "filename": filename,
+                "content": calendars[address].decode(),
+                "mimetype": "text/calendar",
+                "params": {"method": method},
+            }
+        ]
+
+    context = {
+        "group": meeting.group,
+        "meeting": meeting,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "previous_starts_at": timezone.localtime(previous["starts_at"])
+        if previous and "starts_at" in previous
+        else None,
+        "link": link,
+    }
+    transaction.on_commit(
+        lambda: send_templated_email(
+            template=f"workgroup_meeting_{kind}",
+            context=context,
+            to=addresses,
+            attachments_for=invitation_for,
+        )
+    )
+
+
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, by) -> Meeting:
+    """Schedule a meeting or change it (the form has set its fields). A meeting to come is
+    sent to the group's partners with its invitation; moving it (date, place or link) sends an
+    update of the same invitation, a newer revision. Notes alone change nothing in calendars."""
     _require_active(meeting.group)
+    before = None
     if meeting.pk is None:
         meeting.created_by = by
-    return _save(meeting, by=by)
+    else:
+        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if before.is_cancelled:
+            raise ValidationError(
+                _("Cette réunion est annulée : elle ne change plus."), code="cancelled"
+            )
+    changed = {}
+    if before is not None:
+        changed = {
+            name: getattr(before, name)
+            for name in MEETING_SCHEDULE_FIELDS
+            if getattr(before, name) != getattr(meeting, name)
+        }
+        if changed:
+            meeting.sequence = before.sequence + 1
+    _save(meeting, by=by)
+    if meeting.starts_at > timezone.now():
+        if before is None:
+            _send_meeting(meeting, kind="invitation")
+        elif changed:
+            _send_meeting(meeting, kind="update", previous=changed)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
+    """Cancel a meeting to come: the partners receive the cancellation of their invitation."""
+    meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    _require_active(meeting.group)
+    if meeting.is_cancelled:
+        raise ValidationError(_("Cette réunion est déjà annulée."), code="cancelled")
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            _("Cette réunion a déjà commencé ou eu lieu : elle ne peut plus être annulée."),
+            code="past",
+        )
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    _save(meeting, by=by)
+    _send_meeting(meeting, kind="cancellation")
+    return meeting
+
+
+def calendar_feed_get(*, group: WorkingGroup, user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(group=group, user=user).first()
+
+
+@transaction.atomic
+def calendar_feed_renew(*, group: WorkingGroup, by) -> CalendarFeed:
+    """Give `by` a private address for the group's meetings, or replace theirs: the old address
+    stops working at once (revocation)."""
+    feed = CalendarFeed.objects.select_for_update().filter(group=group, user=by).first()
+    if feed is None:
+        return _save(CalendarFeed(group=group, user=by), by=by)
+    feed.token = new_feed_token()
+    feed.created_at = timezone.now()
+    return _save(feed, by=by)
 
 
 @transaction.atomic

@@ -24,6 +24,8 @@ space_patterns = [
     path("reunions/nouvelle/", views.MeetingCreateView.as_view(), name="meeting_create"),
     path("reunions/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("reunions/<int:pk>/modifier/", views.MeetingUpdateView.as_view(), name="meeting_update"),
+    path("reunions/<int:pk>/annuler/", views.meeting_cancel, name="meeting_cancel"),
+    path("reunions/agenda/", views.CalendarFeedView.as_view(), name="calendar_feed_settings"),
     path("documents/", views.DocumentListView.as_view(), name="document_list"),
     path("documents/deposer/", views.DocumentCreateView.as_view(), name="document_create"),
     path("documents/<int:pk>/telecharger/", views.document_download, name="document_download"),
@@ -58,6 +60,7 @@ urlpatterns = [
     path("<slug:slug>/", views.GroupDetailView.as_view(), name="detail"),
     path("<slug:slug>/rejoindre/", views.JoinRequestView.as_view(), name="join"),
     path("<slug:slug>/espace/", include(space_patterns)),
+    path("<slug:slug>/agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     # The thread is shared with the asked partner's members, who are not in the group space.
     path(
         "<slug:slug>/expertise/<int:pk>/",

@@ -3,10 +3,11 @@ from simple_history import register
 from .election import Ballot, Candidate, Election, Participation, PilotTerm
 from .group import GroupMembership, Representative, WorkingGroup
 from .projects import CoordinatedProject, ExpertiseMessage, ExpertiseRequest, Need
-from .space import Document, Meeting, NotificationSetting, Reply, Topic
+from .space import CalendarFeed, Document, Meeting, NotificationSetting, Reply, Topic
 
 __all__ = [
     "Ballot",
+    "CalendarFeed",
     "Candidate",
     "CoordinatedProject",
     "Document",

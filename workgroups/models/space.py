@@ -1,5 +1,8 @@
 """The group space (members of the group only): meetings, documents, discussion board."""
 
+import datetime
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,6 +39,10 @@ class Meeting(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # Each change of date or place, and the cancellation, is a newer revision of the same
+    # calendar event (the UID stays): calendars keep the highest SEQUENCE they have seen.
+    sequence = models.PositiveIntegerField(_("révision de l'invitation"), default=0, editable=False)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["group", "-starts_at"]
@@ -54,6 +61,60 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("workgroups:meeting_detail", kwargs={"slug": self.group.slug, "pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def ends_at(self):
+        """Meetings are entered with their start only; calendars get a two-hour slot."""
+        return self.starts_at + MEETING_LENGTH
+
+
+MEETING_LENGTH = datetime.timedelta(hours=2)
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A member's private address for the calendar of a group's meetings: the token is the only
+    credential (calendar applications cannot log in), so it is personal, works only while its
+    owner is in the group, and revoking it replaces it with a new one."""
+
+    group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name=_("groupe"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="group_calendar_feeds",
+    )
+    token = models.CharField(
+        _("jeton"), max_length=64, unique=True, default=new_feed_token, editable=False
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("agenda privé d'un groupe")
+        verbose_name_plural = _("agendas privés des groupes")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="calendarfeed_one_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.group}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "workgroups:calendar_feed", kwargs={"slug": self.group.slug, "token": self.token}
+        )
 
 
 class Document(models.Model):

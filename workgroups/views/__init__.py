@@ -9,6 +9,7 @@ from .elections import (
 )
 from .public import GroupDetailView, GroupListView, JoinRequestView
 from .space import (
+    CalendarFeedView,
     DocumentCreateView,
     DocumentListView,
     MeetingCreateView,
@@ -24,7 +25,9 @@ from .space import (
     TopicCreateView,
     TopicDetailView,
     TopicListView,
+    calendar_feed,
     document_download,
+    meeting_cancel,
     membership_decide,
     representative_remove,
 )
@@ -42,6 +45,7 @@ from .work import (
 )
 
 __all__ = [
+    "CalendarFeedView",
     "CandidacyView",
     "DocumentCreateView",
     "DocumentListView",
@@ -75,9 +79,11 @@ __all__ = [
     "TopicCreateView",
     "TopicDetailView",
     "TopicListView",
+    "calendar_feed",
     "document_download",
     "election_close",
     "election_vote",
+    "meeting_cancel",
     "membership_decide",
     "representative_remove",
 ]

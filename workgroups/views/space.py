@@ -13,14 +13,16 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 
-from partners import french
+from partners import french, ical
+from partners.exports import NO_STORE
 from partners.permissions import require_object_permission
 from partners.rules import has_portal_perm
 from workgroups import services
 from workgroups.forms import (
+    CalendarFeedForm,
     DocumentForm,
     LeaveForm,
     MeetingForm,
@@ -31,6 +33,7 @@ from workgroups.forms import (
     TopicForm,
 )
 from workgroups.models import (
+    CalendarFeed,
     GroupMembership,
     Meeting,
     Need,
@@ -39,6 +42,7 @@ from workgroups.models import (
     Representative,
     WorkingGroup,
 )
+from workgroups.rules import is_group_member
 
 from .base import ContributeMixin, ManageMixin, SpaceMixin
 
@@ -271,7 +275,11 @@ class MeetingListView(SpaceMixin, ListView):
         return self.group.meetings.order_by("-starts_at")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(now=timezone.now(), **kwargs)
+        return super().get_context_data(
+            now=timezone.now(),
+            can_subscribe=is_group_member(self.request.user, self.group),
+            **kwargs,
+        )
 
 
 class MeetingDetailView(SpaceMixin, DetailView):
@@ -281,6 +289,9 @@ class MeetingDetailView(SpaceMixin, DetailView):
 
     def get_queryset(self):
         return self.group.meetings.prefetch_related("documents")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(now=timezone.now(), **kwargs)
 
     def get_page_title(self):
         return _("Réunion du %(date)s") % {
@@ -314,7 +325,95 @@ class MeetingUpdateView(MeetingFormMixin, UpdateView):
     page_title = gettext_lazy("Modifier la réunion")
 
     def get_queryset(self):
-        return self.group.meetings.all()
+        return self.group.meetings.filter(cancelled_at__isnull=True)
+
+
+@require_POST
+def meeting_cancel(request, slug, pk):
+    group = get_object_or_404(WorkingGroup, slug=slug)
+    denied = require_object_permission(request, "workgroups.view_space", group)
+    if denied:
+        return denied
+    if not has_portal_perm(request.user, "workgroups.manage_group", group):
+        raise Http404
+    meeting = get_object_or_404(group.meetings, pk=pk)
+    try:
+        services.meeting_cancel(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("La réunion est annulée ; les partenaires du groupe sont prévenus.")
+        )
+    return redirect(meeting)
+
+
+class CalendarFeedView(SpaceMixin, FormView):
+    """The member's private address for the group's meetings, and its revocation."""
+
+    template_name = "workgroups/calendarfeed_form.html"
+    form_class = CalendarFeedForm
+    space_section = "meetings"
+    page_title = gettext_lazy("Agenda des réunions")
+
+    def has_permission(self):
+        # Staff who read every space have no seat: a feed of theirs would never work.
+        return super().has_permission() and is_group_member(self.request.user, self.group)
+
+    @cached_property
+    def feed(self):
+        return services.calendar_feed_get(group=self.group, user=self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "renew": self.feed is not None}
+
+    def get_context_data(self, **kwargs):
+        feed_url = (
+            self.request.build_absolute_uri(self.feed.get_absolute_url()) if self.feed else ""
+        )
+        return super().get_context_data(feed=self.feed, feed_url=feed_url, **kwargs)
+
+    def form_valid(self, form):
+        renewed = self.feed is not None
+        services.calendar_feed_renew(group=self.group, by=self.request.user)
+        if renewed:
+            messages.success(
+                self.request,
+                _("L'ancienne adresse ne fonctionne plus ; voici la nouvelle."),
+            )
+        else:
+            messages.success(self.request, _("Votre adresse d'abonnement est prête."))
+        return redirect("workgroups:calendar_feed_settings", slug=self.group.slug)
+
+
+@require_GET
+def calendar_feed(request, slug, token):
+    """A group's meetings for a calendar application, at a member's private address. The token
+    is the credential: it works while its owner's partner sits in the group, and not after it
+    is revoked (replaced). Anything else is a 404, whether the token ever existed or not."""
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("group", "user"), token=token, group__slug=slug
+    )
+    if not feed.user.is_active or not is_group_member(feed.user, feed.group):
+        raise Http404
+    group = feed.group
+    since = timezone.now() - timezone.timedelta(days=365)
+    meetings = group.meetings.filter(starts_at__gte=since).order_by("starts_at")
+    content = ical.feed(
+        (
+            services.meeting_event(
+                meeting, url=request.build_absolute_uri(meeting.get_absolute_url())
+            )
+            for meeting in meetings
+        ),
+        name=_("Réunions du groupe « %(group)s »") % {"group": group.name},
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="reunions-{group.slug}.ics"'
+    # Personal: never kept by the anonymous page cache nor by a proxy.
+    response["Cache-Control"] = NO_STORE
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # --- Documents -----------------------------------------------------------------------------
