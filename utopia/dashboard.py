@@ -149,6 +149,25 @@ def _groups_without_pilot(today: datetime.date) -> list[Line]:
     )
 
 
+def _pilot_terms_ending(today: datetime.date) -> list[Line]:
+    terms = list(
+        PilotTerm.objects.ending_soon(today)
+        .without_successor()
+        .filter(group__status=WorkingGroup.Status.ACTIVE)
+        .select_related("group")
+        .order_by("ended_on", "group__name")
+    )
+    return [
+        Line(
+            "pilot_term_ending",
+            _("Le mandat du pilote du groupe « %(group)s » prend fin le %(date)s.")
+            % {"group": term.group.name, "date": date_format(term.ended_on, "j F Y")},
+            reverse("admin:workgroups_workinggroup_change", args=[term.group_id]),
+        )
+        for term in terms[:GROUP_LINES_SHOWN]
+    ]
+
+
 def _groups_without_meeting(now: datetime.datetime) -> list[Line]:
     recent = Meeting.objects.filter(starts_at__gte=now - MEETING_SILENCE).values("group_id")
     groups = list(
@@ -205,6 +224,7 @@ def lines(*, today: datetime.date | None = None) -> list[Line]:
         *_next_plenary(today),
         *_cadence(today),
         *_groups_without_pilot(today),
+        *_pilot_terms_ending(today),
         *_groups_without_meeting(now),
         *_open_expertise_requests(),
         *_partner_pages_unconfirmed(),

@@ -18,6 +18,7 @@ from workgroups.models import (
     Need,
     WorkingGroup,
 )
+from workgroups.models.election import DEFAULT_TERM_YEARS, TERM_YEARS_CHOICES
 
 
 class HelperMixin:
@@ -177,6 +178,13 @@ class ElectionForm(HelperMixin, forms.Form):
     tie_rule = forms.ChoiceField(
         label=_("En cas d'égalité"), choices=Election.TieRule.choices, widget=forms.RadioSelect
     )
+    term_years = forms.TypedChoiceField(
+        label=_("Durée du mandat"),
+        choices=TERM_YEARS_CHOICES,
+        coerce=int,
+        initial=DEFAULT_TERM_YEARS,
+        help_text=_("À la fin du mandat, le groupe réélit ou désigne son pilote."),
+    )
 
 
 class CandidacyForm(HelperMixin, forms.Form):
@@ -228,6 +236,12 @@ class PilotDesignateForm(HelperMixin, forms.Form):
         max_length=300,
         help_text=_("Par exemple : compte rendu de la réunion du 12 mars 2026, point 3."),
         validators=[validate_single_line],
+    )
+    term_years = forms.TypedChoiceField(
+        label=_("Durée du mandat"),
+        choices=TERM_YEARS_CHOICES,
+        coerce=int,
+        initial=DEFAULT_TERM_YEARS,
     )
 
     def __init__(self, *args, representatives, **kwargs):

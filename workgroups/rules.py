@@ -133,6 +133,9 @@ rules.add_perm("workgroups.manage_seat", can_manage_seat | manages_seats)
 rules.add_perm(
     "workgroups.record_leaving", is_pilot_of_seat_group | can_manage_seat | manages_seats
 )
-rules.add_perm("workgroups.designate_pilot", staff_with("workgroups.add_pilotterm"))
+# The group organises itself: its pilot records the pilot designated at a meeting.
+rules.add_perm(
+    "workgroups.designate_pilot", is_group_pilot | staff_with("workgroups.add_pilotterm")
+)
 rules.add_perm("workgroups.view_expertise", is_expertise_party | reads_groups)
 rules.add_perm("workgroups.write_expertise", is_expertise_party | runs_groups)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,9 @@ from workgroups.models import (
     Topic,
     WorkingGroup,
 )
+from workgroups.models.election import DEFAULT_TERM_YEARS, term_end
 from workgroups.models.space import new_feed_token
+from workgroups.rules import is_group_pilot
 
 User = get_user_model()
 
@@ -257,9 +259,11 @@ def membership_leave(
     seat.leave_reason = reason
     _save(seat, by=by)
     for term in PilotTerm.objects.select_for_update().filter(
-        group=seat.group_id, partner=seat.partner_id, ended_on__isnull=True
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+        group=seat.group_id,
+        partner=seat.partner_id,
     ):
-        term.ended_on = on
+        term.ended_on = max(on, term.started_on)
         _save(term, by=by)
     return seat
 
@@ -296,9 +300,15 @@ def representative_seat(*, group: WorkingGroup, user, partner: Partner, role=Non
 # --- Pilots and elections ----------------------------------------------------------------------
 
 
-def _start_pilot_term(*, group, user, partner, started_on, by, **fields) -> PilotTerm:
-    current = PilotTerm.objects.select_for_update().filter(group=group, ended_on__isnull=True)
-    for term in current:
+def _start_pilot_term(
+    *, group, user, partner, started_on, term_years: int, by, **fields
+) -> PilotTerm:
+    """The new pilot from `started_on` for `term_years` years: the mandate running then (or
+    due to run later) ends that day, re-elected or not."""
+    running = PilotTerm.objects.select_for_update().filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=started_on), group=group
+    )
+    for term in running:
         term.ended_on = max(started_on, term.started_on)
         _save(term, by=by)
     return _save(
@@ -307,6 +317,7 @@ def _start_pilot_term(*, group, user, partner, started_on, by, **fields) -> Pilo
             user=user,
             partner=partner,
             started_on=started_on,
+            ended_on=term_end(started_on, term_years),
             recorded_by=by,
             **fields,
         ),
@@ -316,14 +327,23 @@ def _start_pilot_term(*, group, user, partner, started_on, by, **fields) -> Pilo
 
 @transaction.atomic
 def pilot_designate(
-    *, group: WorkingGroup, user, partner: Partner, started_on, minutes_reference: str, by
+    *,
+    group: WorkingGroup,
+    user,
+    partner: Partner,
+    started_on,
+    minutes_reference: str,
+    by,
+    term_years: int = DEFAULT_TERM_YEARS,
 ) -> PilotTerm:
-    """Staff record a pilot that the group designated at a meeting, with the minutes' reference."""
-    if not has_staff_permission(by, "workgroups.add_pilotterm"):
+    """Record a pilot that the group designated at a meeting, with the minutes' reference: the
+    group organises itself, so its pilot records it (their successor, or themselves again),
+    as staff may."""
+    if not (has_staff_permission(by, "workgroups.add_pilotterm") or is_group_pilot(by, group)):
         raise ValidationError(
             _(
-                "Seul le CCAS enregistre un pilote désigné en réunion, par un agent qui a le "
-                "droit d'enregistrer les mandats de pilote."
+                "Seuls le pilote du groupe et le CCAS (un agent qui a le droit d'enregistrer "
+                "les mandats de pilote) enregistrent un pilote désigné en réunion."
             ),
             code="forbidden",
         )
@@ -344,6 +364,7 @@ def pilot_designate(
         user=user,
         partner=partner,
         started_on=started_on,
+        term_years=term_years,
         by=by,
         source=PilotTerm.Source.MEETING,
         minutes_reference=minutes_reference.strip(),
@@ -359,6 +380,7 @@ def election_open(
     term_starts_on: datetime.date,
     tie_rule: str,
     by,
+    term_years: int = DEFAULT_TERM_YEARS,
 ) -> Election:
     _require_active(group)
     if group.elections.running().exists():
@@ -379,6 +401,7 @@ def election_open(
             closes_at=closes_at,
             term_starts_on=term_starts_on,
             tie_rule=tie_rule,
+            term_years=term_years,
             tie_seed=seed,
             tie_seed_digest=hashlib.sha256(seed.encode()).hexdigest(),
             opened_by=by,
@@ -562,6 +585,7 @@ def election_close(*, election: Election, by) -> Election:
             partner=election.winner.partner,
             # Never before the result is known, even if the election closed late.
             started_on=max(election.term_starts_on, timezone.localdate()),
+            term_years=election.term_years,
             by=by,
             source=PilotTerm.Source.ELECTION,
             election=election,
@@ -577,6 +601,33 @@ def election_close(*, election: Election, by) -> Election:
         group_emails(election.group),
     )
     return election
+
+
+@transaction.atomic
+def pilot_term_end_reminders(*, today: datetime.date | None = None) -> int:
+    """Tell each pilot whose mandate ends within TERM_END_NOTICE_DAYS days, once per mandate,
+    so that the group re-elects or designates in time (the CCAS sees the same on its
+    dashboard). Run daily by `manage.py remind_pilot_terms`. Returns how many were told."""
+    today = today or timezone.localdate()
+    terms = list(
+        PilotTerm.objects.ending_soon(today)
+        .without_successor()
+        .filter(end_reminder_sent_on__isnull=True, group__status=WorkingGroup.Status.ACTIVE)
+        .select_related("group", "user")
+        .select_for_update(of=("self",))
+    )
+    for term in terms:
+        term.end_reminder_sent_on = today
+        term.save(update_fields=["end_reminder_sent_on"])
+        if not term.user.email:
+            continue
+        link = absolute_url(reverse("workgroups:election_list", kwargs={"slug": term.group.slug}))
+        _send(
+            "workgroup_pilot_term_ending",
+            {"group": term.group, "term": term, "link": link},
+            [term.user.email],
+        )
+    return len(terms)
 
 
 # --- Group space: meetings, documents, discussions ----------------------------------------------

@@ -71,7 +71,10 @@ def test_full_election_makes_the_winner_pilot_and_keeps_the_history(
     terms = list(PilotTerm.objects.filter(group=group).order_by("started_on"))
     assert [t.user for t in terms] == [pilot, member]
     assert terms[0].ended_on == election.term_starts_on  # history kept, the old term ended
-    assert terms[1].source == PilotTerm.Source.ELECTION and terms[1].ended_on is None
+    assert terms[1].source == PilotTerm.Source.ELECTION
+    # Two years by default, from the day the mandate begins.
+    start = election.term_starts_on
+    assert terms[1].ended_on == start.replace(year=start.year + 2)
 
 
 @pytest.fixture

@@ -106,6 +106,8 @@ MATRIX = [
     ("/groupes/{g}/espace/reunions/nouvelle/", MANAGE),
     ("/groupes/{g}/espace/reunions/{meeting}/", SPACE),
     ("/groupes/{g}/espace/reunions/{meeting}/modifier/", MANAGE),
+    # A private calendar address is for people whose partner sits in the group, not staff.
+    ("/groupes/{g}/espace/reunions/agenda/", {**SPACE, "staff": 404, "group_reader": 404}),
     ("/groupes/{g}/espace/documents/", SPACE),
     ("/groupes/{g}/espace/documents/deposer/", SPACE_WRITE),
     ("/groupes/{g}/espace/documents/{document}/telecharger/", SPACE),
@@ -115,7 +117,7 @@ MATRIX = [
     ("/groupes/{g}/espace/discussions/courriels/", SPACE),
     ("/groupes/{g}/espace/pilote/", SPACE),
     ("/groupes/{g}/espace/pilote/election/", MANAGE),
-    ("/groupes/{g}/espace/pilote/designation/", STAFF_ONLY),
+    ("/groupes/{g}/espace/pilote/designation/", MANAGE),
     ("/groupes/{g}/espace/pilote/elections/{election}/", SPACE),
     ("/groupes/{g}/espace/besoins/", SPACE),
     ("/groupes/{g}/espace/besoins/nouveau/", SPACE_WRITE),
@@ -283,7 +285,6 @@ POST_SPACE = {
 }
 POST_MANAGE = {**POST_SPACE, "member": 404, "expert": 404, "managed_member": 404}
 POST_SEAT = {**POST_MANAGE, "member": DONE, "pilot": 404}  # the partner's own members and staff
-POST_STAFF_ONLY = {**POST_MANAGE, "pilot": 404}
 # Only a representative of the partner named in the form acts for it; the others are sent back.
 POST_FOR_PARTNER = {
     **POST_SPACE,
@@ -352,6 +353,12 @@ def meeting_update(c):
     url = f"/groupes/{c.group.slug}/espace/reunions/{meeting.pk}/modifier/"
     data = {"starts_at": _local(timedelta(days=20)), "place": "Mairie", "agenda": "Bilan"}
     return url, data, lambda: Meeting.objects.get(pk=meeting.pk).place
+
+
+def meeting_cancel(c):
+    meeting = MeetingFactory(group=c.group)
+    url = f"/groupes/{c.group.slug}/espace/reunions/{meeting.pk}/annuler/"
+    return url, {}, lambda: Meeting.objects.get(pk=meeting.pk).cancelled_at
 
 
 def document_upload(c):
@@ -482,12 +489,13 @@ POST_MATRIX = [
     (organisation, POST_MANAGE),
     (meeting_create, POST_MANAGE),
     (meeting_update, POST_MANAGE),
+    (meeting_cancel, POST_MANAGE),
     (document_upload, POST_SPACE),
     (topic_create, POST_SPACE),
     (topic_reply, POST_SPACE),
     (notifications, {**POST_SPACE, "group_reader": DONE}),  # their own emails
     (election_open, POST_MANAGE),
-    (pilot_designate, POST_STAFF_ONLY),
+    (pilot_designate, POST_MANAGE),  # the group organises itself: its pilot records it
     (candidacy, POST_FOR_PARTNER),
     (vote, POST_FOR_PARTNER),
     (election_close, POST_MANAGE),
@@ -572,6 +580,7 @@ READ = "workgroups.view_workinggroup"
 EXACT = [
     (organisation, "workgroups.change_workinggroup", "workgroups.decide_join_request"),
     (meeting_create, "workgroups.change_workinggroup", "workgroups.add_meeting"),
+    (meeting_cancel, "workgroups.change_workinggroup", "workgroups.change_meeting"),
     (document_upload, "workgroups.change_workinggroup", "workgroups.add_document"),
     (topic_reply, "workgroups.change_workinggroup", "workgroups.add_reply"),
     (expertise_message, "workgroups.change_workinggroup", "workgroups.view_expertiserequest"),

@@ -8,11 +8,12 @@ below the application: the transaction id and physical order of the rows in the 
 visible to anyone who can query it directly (see services.ballot_cast for what that means).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +21,39 @@ from partners.validators import validate_single_line
 
 from .group import WorkingGroup
 
+# How long a pilot serves, chosen when the election is opened (or the designation recorded).
+DEFAULT_TERM_YEARS = 2
+TERM_YEARS_CHOICES = [(1, _("1 an")), (2, _("2 ans")), (3, _("3 ans"))]
+# The pilot and the CCAS are told this many days before a mandate ends.
+TERM_END_NOTICE_DAYS = 60
+
+
+def term_end(started_on: datetime.date, years: int) -> datetime.date:
+    """The day a mandate of `years` years begun on `started_on` ends (29 February: the 28th)."""
+    try:
+        return started_on.replace(year=started_on.year + years)
+    except ValueError:
+        return started_on.replace(year=started_on.year + years, day=28)
+
 
 class PilotTermQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+
+    def ending_soon(self, on=None):
+        """Current mandates that end within TERM_END_NOTICE_DAYS days."""
+        on = on or timezone.localdate()
+        return self.current(on).filter(
+            ended_on__lte=on + datetime.timedelta(days=TERM_END_NOTICE_DAYS)
+        )
+
+    def without_successor(self):
+        """Mandates after which no other pilot is recorded yet (elected ahead, designated)."""
+        successors = PilotTerm.objects.filter(
+            group=OuterRef("group"), started_on__gte=OuterRef("ended_on")
+        ).exclude(pk=OuterRef("pk"))
+        return self.exclude(Exists(successors))
 
 
 # Choices live outside their model (which names them as an attribute) so that its Meta's
@@ -56,7 +85,9 @@ class PilotTerm(models.Model):
         related_name="pilot_terms",
     )
     started_on = models.DateField(_("pilote depuis le"))
-    ended_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+    # The end of the mandate (set from the duration when elected or designated), or the day it
+    # stopped early: a successor, the partner leaving the group. On that day the pilot lapses.
+    ended_on = models.DateField(_("fin du mandat le"), null=True, blank=True)
     source = models.CharField(_("désignation"), max_length=10, choices=Source)
     election = models.OneToOneField(
         "Election",
@@ -82,6 +113,9 @@ class PilotTerm(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+    end_reminder_sent_on = models.DateField(
+        _("fin du mandat rappelée le"), null=True, blank=True, editable=False
+    )
 
     objects = PilotTermQuerySet.as_manager()
 
@@ -151,6 +185,12 @@ class Election(models.Model):
     tie_rule = models.CharField(
         _("en cas d'égalité"), max_length=10, choices=TieRule, default=TieRule.SENIORITY
     )
+    term_years = models.PositiveSmallIntegerField(
+        _("durée du mandat"),
+        choices=TERM_YEARS_CHOICES,
+        default=DEFAULT_TERM_YEARS,
+        help_text=_("Le mandat de la personne élue prend fin au bout de cette durée."),
+    )
     # Commit and reveal: the digest is shown from the opening, the seed only with the results,
     # so anyone can check that the draw was not chosen after the count.
     tie_seed = models.CharField(max_length=64, editable=False, validators=[validate_single_line])
@@ -212,6 +252,10 @@ class Election(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(tie_rule__in=ElectionTieRule.values), name="election_tie_rule_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_years__gte=1, term_years__lte=3),
+                name="election_term_years_valid",
             ),
         ]
 

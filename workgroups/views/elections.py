@@ -26,6 +26,7 @@ from workgroups.models import (
     Representative,
     WorkingGroup,
 )
+from workgroups.models.election import DEFAULT_TERM_YEARS
 
 from .base import ManageMixin, SpaceMixin
 
@@ -64,6 +65,7 @@ class ElectionCreateView(ManageMixin, FormView):
             "closes_at": now + timezone.timedelta(days=14),
             "term_starts_on": (now + timezone.timedelta(days=15)).date(),
             "tie_rule": Election.TieRule.SENIORITY,
+            "term_years": DEFAULT_TERM_YEARS,
         }
 
     def form_valid(self, form):
@@ -256,7 +258,8 @@ def election_close(request, slug, pk):
 
 
 class PilotDesignateView(SpaceMixin, FormView):
-    """Staff record a pilot designated at a meeting (groups that decided offline)."""
+    """The pilot (or staff) record a pilot designated at a meeting (groups that decided
+    offline)."""
 
     permission_required = ("workgroups.view_space", "workgroups.designate_pilot")
     template_name = "workgroups/pilotterm_form.html"
@@ -281,6 +284,7 @@ class PilotDesignateView(SpaceMixin, FormView):
                 partner=representative.seat.partner,
                 started_on=form.cleaned_data["started_on"],
                 minutes_reference=form.cleaned_data["minutes_reference"],
+                term_years=form.cleaned_data["term_years"],
                 by=self.request.user,
             )
         except ValidationError as error:
