@@ -3,6 +3,7 @@ recording a pilot designated at a meeting) go through workgroups.services, like 
 
 Ballots are not registered: what was chosen is only ever shown as counts, after the close."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,24 @@ def _run(modeladmin, request, queryset, action, done_message):
         modeladmin.message_user(request, done_message(done), messages.SUCCESS)
 
 
+class GroupMembershipAdminForm(forms.ModelForm):
+    """The seat's role, said where it is chosen; the model's clean() refuses an institutional
+    partner as a voting member, in this form as in the group's inline."""
+
+    class Meta:
+        model = GroupMembership
+        fields = ["group", "partner", "role", "specialty"]  # the admin adds its own
+        help_texts = {
+            "role": _(
+                "Un partenaire institutionnel siège toujours comme expert, avec sa spécialité : "
+                "seuls les membres votent et peuvent être pilotes."
+            )
+        }
+
+
 class GroupMembershipInline(admin.TabularInline):
     model = GroupMembership
+    form = GroupMembershipAdminForm
     extra = 0
     fields = ["partner", "role", "specialty", "status", "joined_on", "left_on"]
     readonly_fields = ["status", "joined_on", "left_on"]
@@ -91,6 +108,7 @@ class WorkingGroupAdmin(AuditedAdmin):
 
 @admin.register(GroupMembership)
 class GroupMembershipAdmin(AuditedAdmin):
+    form = GroupMembershipAdminForm
     list_display = ["partner", "group", "role", "status", "joined_on", "left_on"]
     list_filter = ["status", "role", "group"]
     search_fields = ["partner__name", "group__name"]

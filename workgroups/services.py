@@ -292,7 +292,9 @@ def representative_seat(*, group: WorkingGroup, user, partner: Partner, role=Non
     seats = GroupMembership.objects.active().filter(
         group=group, partner=partner, representatives__membership__user=user
     )
-    if role:
+    if role == GroupMembership.Role.MEMBER:
+        seats = seats.voting()
+    elif role:
         seats = seats.filter(role=role)
     return seats.first()
 
@@ -457,9 +459,10 @@ def candidacy_submit(*, election: Election, by, partner: Partner, statement: str
 def electorate(election: Election):
     """The partners that vote: the group's members (not its experts), today."""
     return Partner.objects.filter(
-        group_memberships__group=election.group_id,
-        group_memberships__status=GroupMembership.Status.ACTIVE,
-        group_memberships__role=GroupMembership.Role.MEMBER,
+        pk__in=GroupMembership.objects.active()
+        .voting()
+        .filter(group=election.group_id)
+        .values("partner_id")
     ).order_by("name")
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.markup import render_markdown, validate_markup
+from partners.models.partner import PartnerKind
 from partners.validators import validate_single_line
 
 
@@ -111,6 +112,13 @@ class GroupMembershipQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=GroupMembership.Status.PENDING)
+
+    def voting(self):
+        """Seats that vote and may stand for pilot: members, never an institutional partner,
+        whatever its seat says (a partner whose type changed after it joined, say)."""
+        return self.filter(role=GroupMembership.Role.MEMBER).exclude(
+            partner__kind=PartnerKind.INSTITUTIONAL
+        )
 
 
 class GroupMembershipRole(models.TextChoices):
@@ -241,6 +249,23 @@ class GroupMembership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def clean(self):
+        # Not a database constraint: it spans two tables. Every screen saves through a form or
+        # a service, both of which run this; voting also checks the partner (voting()).
+        if (
+            self.partner_id
+            and self.role == GroupMembershipRole.MEMBER
+            and self.partner.kind == PartnerKind.INSTITUTIONAL
+        ):
+            raise ValidationError(
+                {
+                    "role": _(
+                        "Un partenaire institutionnel siège comme expert, jamais comme membre "
+                        "votant : choisissez le rôle « Expert » et indiquez sa spécialité."
+                    )
+                }
+            )
 
 
 class Representative(models.Model):

@@ -85,10 +85,10 @@ class ElectionCreateView(ManageMixin, FormView):
 def represented_partners(user, group, *, exclude_voted_in=None):
     """The member partners (not experts) of `group` that `user` represents."""
     partners = Partner.objects.filter(
-        group_memberships__group=group,
-        group_memberships__status=GroupMembership.Status.ACTIVE,
-        group_memberships__role=GroupMembership.Role.MEMBER,
-        group_memberships__representatives__membership__user=user,
+        pk__in=GroupMembership.objects.active()
+        .voting()
+        .filter(group=group, representatives__membership__user=user)
+        .values("partner_id")
     ).order_by("name")
     if exclude_voted_in is not None:
         partners = partners.exclude(
@@ -271,7 +271,7 @@ class PilotDesignateView(SpaceMixin, FormView):
         representatives = Representative.objects.filter(
             seat__group=self.group,
             seat__status=GroupMembership.Status.ACTIVE,
-            seat__role=GroupMembership.Role.MEMBER,
+            seat__in=GroupMembership.objects.voting(),
         ).select_related("membership__user", "seat__partner")
         return {**super().get_form_kwargs(), "representatives": representatives}
 
