@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plenaries.models import Plenary, semester_of
-from plenaries.models.plenary import FIRST_SEMESTER
+from plenaries.models.plenary import FIRST_SEMESTER, semester_bounds
 
 MINUTES_DELAY_DAYS = 30
+# The next semester's plenary should be planned this long before that semester starts.
+NEXT_SEMESTER_NOTICE_DAYS = 90
 
 
 @dataclasses.dataclass
@@ -35,11 +37,35 @@ class SemesterRow:
         }
 
 
+def next_semester(year: int, semester: int) -> tuple[int, int]:
+    return (year, 2) if semester == 1 else (year + 1, 1)
+
+
 def semesters(until: tuple[int, int]):
     year, semester = FIRST_SEMESTER
     while (year, semester) <= until:
         yield year, semester
-        year, semester = (year, 2) if semester == 1 else (year + 1, 1)
+        year, semester = next_semester(year, semester)
+
+
+def _next_semester_warnings(plenary, year, semester, today) -> list[str]:
+    starts_on, _ends_on = semester_bounds(year, semester)
+    days_left = (starts_on - today).days
+    if days_left > NEXT_SEMESTER_NOTICE_DAYS or not (
+        plenary is None or plenary.status == Plenary.Status.CANCELLED
+    ):
+        return []
+    return [
+        _(
+            "La plénière du semestre prochain (%(label)s, qui commence le %(date)s, dans "
+            "%(days)d jours) n'est pas encore prévue."
+        )
+        % {
+            "label": f"{Plenary.Semester(semester).label} {year}",
+            "date": starts_on.strftime("%d/%m/%Y"),
+            "days": days_left,
+        }
+    ]
 
 
 def _warnings(plenary, year, semester, today) -> list[str]:
@@ -82,13 +108,20 @@ def _warnings(plenary, year, semester, today) -> list[str]:
 
 
 def cadence(*, today: datetime.date | None = None) -> list[SemesterRow]:
-    """Every semester from the first one of 2009 to the current one, newest first."""
+    """Every semester from the first one of 2009 to the current one, newest first; the next
+    one on top once it has a plenary or is less than NEXT_SEMESTER_NOTICE_DAYS days away."""
     today = today or timezone.localdate()
     by_semester = {(p.year, p.semester): p for p in Plenary.objects.all()}
     rows = []
-    for year, semester in semesters(semester_of(today)):
+    current = semester_of(today)
+    for year, semester in semesters(current):
         plenary = by_semester.get((year, semester))
         rows.append(SemesterRow(year, semester, plenary, _warnings(plenary, year, semester, today)))
+    year, semester = next_semester(*current)
+    plenary = by_semester.get((year, semester))
+    upcoming = _next_semester_warnings(plenary, year, semester, today)
+    if plenary is not None or upcoming:
+        rows.append(SemesterRow(year, semester, plenary, upcoming))
     rows.reverse()
     return rows
 
