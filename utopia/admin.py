@@ -12,19 +12,21 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.admin import AuditedAdmin
-from partners.models import User
+from partners.models import Partner, User
 from partners.validators import validate_single_line
 from plenaries.models import Theme
 from utopia import needs, rgpd, staff, two_factor
-from utopia.forms import AccountChangeForm, AccountCreationForm
+from utopia.forms import AccountChangeForm, AccountCreationForm, NeedReportCloseForm
 from utopia.models import DigestIssue, EmailPreferences, NeedReport, StaffEnrolment
 from workgroups.models import WorkingGroup
 
@@ -314,6 +316,14 @@ class NeedReportRoutingForm(forms.ModelForm):
         required=False,
         help_text=_("Quand aucun groupe ne travaille encore sur ce besoin."),
     )
+    route_partner = forms.ModelChoiceField(
+        label=_("… ou vers le partenaire"),
+        queryset=Partner.objects.none(),
+        required=False,
+        help_text=_(
+            "Quand le besoin relève de l'action d'un partenaire : ses responsables sont prévenus."
+        ),
+    )
     need_title = forms.CharField(
         label=_("Intitulé du besoin dans le groupe"),
         max_length=200,
@@ -330,15 +340,19 @@ class NeedReportRoutingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["route_group"].queryset = WorkingGroup.objects.active().select_related("theme")
         self.fields["route_theme"].queryset = Theme.objects.current()
+        self.fields["route_partner"].queryset = Partner.objects.active().order_by("name")
 
     def clean(self):
         cleaned = super().clean()
-        group, theme = cleaned.get("route_group"), cleaned.get("route_theme")
-        if group and theme:
+        targets = [cleaned.get(name) for name in ("route_group", "route_theme", "route_partner")]
+        chosen = [target for target in targets if target]
+        if len(chosen) > 1:
             raise ValidationError(
-                _("Choisissez soit un groupe de travail, soit un thème prioritaire.")
+                _(
+                    "Choisissez un seul destinataire : un groupe de travail, un thème ou un partenaire."
+                )
             )
-        if (group or theme) and self.instance.status != NeedReport.Status.NEW:
+        if chosen and self.instance.status != NeedReport.Status.NEW:
             raise ValidationError(_("Ce signalement a déjà été traité."))
         return cleaned
 
@@ -350,7 +364,7 @@ class NeedReportAdmin(AuditedAdmin):
     list_filter = ["status", "routed_group", "routed_theme", "created_at"]
     search_fields = ["description", "place", "staff_note"]
     date_hierarchy = "created_at"
-    list_select_related = ["routed_group", "routed_theme"]
+    list_select_related = ["routed_group", "routed_theme", "routed_partner"]
     actions = ["dismiss"]
     readonly_fields = [
         "description",
@@ -364,9 +378,14 @@ class NeedReportAdmin(AuditedAdmin):
         "status",
         "routed_group",
         "routed_theme",
+        "routed_partner",
         "need",
         "handled_by",
         "handled_at",
+        "answer",
+        "closed_by",
+        "closed_at",
+        "close_link",
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -391,10 +410,15 @@ class NeedReportAdmin(AuditedAdmin):
                         "status",
                         "routed_group",
                         "routed_theme",
+                        "routed_partner",
                         "need",
                         "handled_by",
                         "handled_at",
                         "staff_note",
+                        "answer",
+                        "closed_by",
+                        "closed_at",
+                        "close_link",
                     ]
                 },
             ),
@@ -405,13 +429,67 @@ class NeedReportAdmin(AuditedAdmin):
             and self.has_triage_permission(request)
         ):
             fieldsets.append(
-                (_("Orienter"), {"fields": ["route_group", "route_theme", "need_title"]})
+                (
+                    _("Orienter"),
+                    {"fields": ["route_group", "route_theme", "route_partner", "need_title"]},
+                )
             )
         return fieldsets
 
     @admin.display(description=_("orienté vers"))
     def routed_to(self, report):
-        return report.routed_group or report.routed_theme or "—"
+        return report.routed_group or report.routed_theme or report.routed_partner or "—"
+
+    @admin.display(description=_("clore avec une réponse"))
+    def close_link(self, report):
+        if report.pk is None or report.status not in (
+            NeedReport.Status.NEW,
+            NeedReport.Status.ROUTED,
+        ):
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:utopia_needreport_close", args=[report.pk]),
+            _("Clore avec une réponse"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/clore/",
+                self.admin_site.admin_view(self.close_view),
+                name="utopia_needreport_close",
+            ),
+            *super().get_urls(),
+        ]
+
+    def close_view(self, request, pk):
+        """The CCAS closes a report with its answer (needs.need_report_close)."""
+        if not self.has_triage_permission(request):
+            raise PermissionDenied
+        report = get_object_or_404(NeedReport, pk=pk)
+        form = NeedReportCloseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                needs.need_report_close(
+                    report=report, answer=form.cleaned_data["answer"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request, _("Le signalement est clos avec votre réponse."), messages.SUCCESS
+                )
+                return redirect("admin:utopia_needreport_change", report.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "report": report,
+            "form": form,
+            "title": _("Clore le signalement avec une réponse"),
+            "reporter_told": report.contact_consent and bool(report.contact_email),
+        }
+        return TemplateResponse(request, "admin/utopia/needreport_close.html", context)
 
     def has_add_permission(self, request):
         return False  # reports come from the public form, never written by hand
@@ -422,7 +500,8 @@ class NeedReportAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         group = form.cleaned_data.get("route_group")
         theme = form.cleaned_data.get("route_theme")
-        if group or theme:
+        partner = form.cleaned_data.get("route_partner")
+        if group or theme or partner:
             if not self.has_triage_permission(request):
                 # The routing fields are declared on the form, so they are read even when
                 # the page does not show them: a forged post is refused (and rolled back).
@@ -431,6 +510,7 @@ class NeedReportAdmin(AuditedAdmin):
                 report=obj,
                 group=group,
                 theme=theme,
+                partner=partner,
                 title=form.cleaned_data.get("need_title", ""),
                 note=obj.staff_note,
                 by=request.user,

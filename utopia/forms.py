@@ -278,3 +278,18 @@ class NeedReportForm(forms.ModelForm):
     @property
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class NeedReportCloseForm(forms.Form):
+    """The CCAS's answer that closes a need report (sent to the reporter if they agreed)."""
+
+    answer = forms.CharField(
+        label=_("Réponse du CCAS"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Envoyée à la personne qui a signalé le besoin si elle a laissé son adresse et "
+            "accepté d'être recontactée. Écrivez en français courant, sans nom de groupe, de "
+            "partenaire ni d'agent. Ses coordonnées sont ensuite effacées."
+        ),
+    )

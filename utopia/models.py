@@ -104,13 +104,15 @@ class NeedReportStatus(models.TextChoices):
     NEW = "new", _("À trier")
     ROUTED = "routed", _("Orienté")
     DISMISSED = "dismissed", _("Écarté")
+    CLOSED = "closed", _("Clos avec une réponse")
 
 
 class NeedReport(models.Model):
     """A need reported by anyone, without an account, through "Signaler un besoin". The CCAS
-    triages it: routed to a priority theme or to a working group (where it becomes one of the
-    group's needs), or dismissed. Contact details are optional and erased after a while
-    (`manage.py purge_need_report_contacts`)."""
+    triages it: routed to a priority theme, to a working group (where it becomes one of the
+    group's needs) or to a partner, or dismissed; then closes it with an answer. Contact
+    details are optional, erased when the report is closed and at the latest after the
+    retention period (`manage.py purge_need_report_contacts`)."""
 
     Status = NeedReportStatus
 
@@ -161,6 +163,14 @@ class NeedReport(models.Model):
         blank=True,
         related_name="need_reports",
     )
+    routed_partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("orienté vers le partenaire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="need_reports",
+    )
     need = models.OneToOneField(
         "workgroups.Need",
         verbose_name=_("besoin du groupe"),
@@ -182,6 +192,24 @@ class NeedReport(models.Model):
         _("coordonnées effacées le"), null=True, blank=True, editable=False
     )
     staff_note = models.TextField(_("note du CCAS"), max_length=3000, blank=True)
+    answer = models.TextField(
+        _("réponse du CCAS"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "Envoyée à la personne qui a signalé le besoin, si elle a laissé son adresse "
+            "électronique : en français courant, sans nom de groupe ni de personne."
+        ),
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clos par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
 
     objects = NeedReportQuerySet.as_manager()
 
@@ -201,18 +229,43 @@ class NeedReport(models.Model):
                 condition=(
                     Q(status=NeedReportStatus.ROUTED)
                     & (
-                        Q(routed_group__isnull=False, routed_theme__isnull=True)
-                        | Q(routed_group__isnull=True, routed_theme__isnull=False)
+                        Q(
+                            routed_group__isnull=False,
+                            routed_theme__isnull=True,
+                            routed_partner__isnull=True,
+                        )
+                        | Q(
+                            routed_group__isnull=True,
+                            routed_theme__isnull=False,
+                            routed_partner__isnull=True,
+                        )
+                        | Q(
+                            routed_group__isnull=True,
+                            routed_theme__isnull=True,
+                            routed_partner__isnull=False,
+                        )
                     )
                 )
                 | (
-                    ~Q(status=NeedReportStatus.ROUTED)
-                    & Q(routed_group__isnull=True, routed_theme__isnull=True)
-                ),
+                    Q(status__in=[NeedReportStatus.NEW, NeedReportStatus.DISMISSED])
+                    & Q(
+                        routed_group__isnull=True,
+                        routed_theme__isnull=True,
+                        routed_partner__isnull=True,
+                    )
+                )
+                # A closed report keeps where it had been routed, if it had been.
+                | Q(status=NeedReportStatus.CLOSED),
                 name="needreport_routed_to_one_place",
                 violation_error_message=_(
-                    "Un signalement orienté l'est vers un groupe ou vers un thème, pas les deux."
+                    "Un signalement orienté l'est vers un seul groupe, thème ou partenaire."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=NeedReportStatus.CLOSED)
+                | (~Q(answer="") & Q(closed_at__isnull=False)),
+                name="needreport_closed_has_answer",
+                violation_error_message=_("Un signalement est clos avec une réponse."),
             ),
             models.CheckConstraint(
                 condition=Q(contact_consent=True)

@@ -1,9 +1,13 @@
 """Needs reported by the public ("Signaler un besoin") and their triage by the CCAS.
 
-Anyone may report a need, without an account. Staff route each report to a priority theme, or
-to a working group where it becomes one of the group's needs (through workgroups' own
-`need_save`, so the group's rules hold), or dismiss it. Optional contact details are erased
-after the retention period. Each refusal is a ValidationError in French and changes nothing.
+Anyone may report a need, without an account. Staff route each report to a priority theme, to
+a working group where it becomes one of the group's needs (through workgroups' own
+`need_save`, so the group's rules hold), or to a partner, or dismiss it; routing tells those
+who will act on it. The CCAS then closes the report with an answer. The person who reported it,
+if they left an address and agreed to be contacted, hears of the routing and receives the
+answer, in plain words that name no group, partner or agent. Optional contact details are
+erased when the report is closed, and at the latest after the retention period. Each refusal
+is a ValidationError in French and changes nothing.
 """
 
 import datetime
@@ -13,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +25,15 @@ from django.utils.translation import gettext as _
 from partners import ratelimit
 from partners.history import authored
 from partners.mail import absolute_url, send_templated_email, staff_recipients
+from partners.models import Membership, Partner
 from plenaries.models import Theme
 from utopia.models import NeedReport
 from workgroups import services as workgroup_services
-from workgroups.models import Need, WorkingGroup
+from workgroups.models import Need, PilotTerm, WorkingGroup
 
 NEED_TITLE_LENGTH = 80
+# A group's "Besoins" page shows this many of the latest reports routed to its theme.
+THEME_REPORTS_SHOWN = 20
 
 
 def _save(report: NeedReport, *, by) -> NeedReport:
@@ -131,6 +139,61 @@ def _need_title(description: str) -> str:
     return text if len(text) <= NEED_TITLE_LENGTH else text[: NEED_TITLE_LENGTH - 1] + "…"
 
 
+def _send(template: str, context: dict, to) -> None:
+    to = sorted(set(to))
+    transaction.on_commit(lambda: send_templated_email(template=template, context=context, to=to))
+
+
+def _group_recipients(group: WorkingGroup) -> list[str]:
+    """The group's pilot and the members of its partners."""
+    emails = workgroup_services.group_emails(group)
+    pilot = PilotTerm.objects.current().filter(group=group).select_related("user").first()
+    if pilot and pilot.user.is_active and pilot.user.email:
+        emails.append(pilot.user.email)
+    return emails
+
+
+def _partner_recipients(partner: Partner) -> list[str]:
+    """A partner's managers on the portal, or all its members when it has no manager (every
+    member is then equal, as for its seats in the groups)."""
+    memberships = partner.memberships.filter(user__is_active=True).exclude(user__email="")
+    managers = memberships.filter(role=Membership.Role.MANAGER)
+    chosen = managers if managers.exists() else memberships
+    return list(chosen.values_list("user__email", flat=True))
+
+
+def _tell_reporter(report: NeedReport, template: str, **context) -> None:
+    """A short message to the person who reported the need, only if they left an address and
+    agreed to be contacted. Plain words: no group, partner, theme or agent is named."""
+    if not (report.contact_consent and report.contact_email):
+        return
+    _send(template, {"report": report, **context}, [report.contact_email])
+
+
+def _notify_routing(report: NeedReport, *, group, theme, partner) -> None:
+    context = {"report": report, "ccas_email": settings.UTOPIA_ORGANISATION.get("email", "")}
+    if group is not None:
+        groups = [group]
+    elif theme is not None:
+        groups = list(theme.working_groups.active().order_by("name"))
+    else:
+        groups = []
+    for each in groups:
+        link = absolute_url(reverse("workgroups:need_list", kwargs={"slug": each.slug}))
+        _send(
+            "need_report_routed_group",
+            {**context, "group": each, "theme": theme, "link": link},
+            _group_recipients(each),
+        )
+    if partner is not None:
+        _send(
+            "need_report_routed_partner",
+            {**context, "partner": partner},
+            _partner_recipients(partner),
+        )
+    _tell_reporter(report, "need_report_routed_reporter")
+
+
 @transaction.atomic
 def need_report_route(
     *,
@@ -138,14 +201,21 @@ def need_report_route(
     by,
     group: WorkingGroup | None = None,
     theme: Theme | None = None,
+    partner: Partner | None = None,
     title: str = "",
     note: str | None = None,
 ) -> NeedReport:
-    """Route a report to one working group (it joins the group's needs) or to one theme."""
-    if (group is None) == (theme is None):
+    """Route a report to one working group (it joins the group's needs), one theme (it shows in
+    the spaces of the theme's groups) or one partner, and tell them: the group's pilot and
+    partners, those of each group of the theme, or the partner's managers. The reporter hears
+    that it was passed on."""
+    if [group, theme, partner].count(None) != 2:
         raise ValidationError(
-            _("Choisissez soit un groupe de travail, soit un thème prioritaire."), code="target"
+            _("Choisissez un seul destinataire : un groupe de travail, un thème ou un partenaire."),
+            code="target",
         )
+    if partner is not None and not partner.is_active:
+        raise ValidationError(_("Ce partenaire n'est plus actif."), code="inactive_partner")
     current = _open_report(report)
     if group is not None:
         current.need = workgroup_services.need_save(
@@ -160,7 +230,61 @@ def need_report_route(
         )
     current.routed_group = group
     current.routed_theme = theme
-    return _close(current, report, status=NeedReport.Status.ROUTED, by=by, note=note)
+    current.routed_partner = partner
+    routed = _close(current, report, status=NeedReport.Status.ROUTED, by=by, note=note)
+    _notify_routing(routed, group=group, theme=theme, partner=partner)
+    return routed
+
+
+@transaction.atomic
+def need_report_close(*, report: NeedReport, answer: str, by) -> NeedReport:
+    """Close a report with the CCAS's answer (routed, or answered at once). The reporter, if
+    they agreed to be contacted, receives the answer; then their contact details are erased:
+    they were kept for this."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Écrivez la réponse du CCAS avant de clore.")})
+    current = NeedReport.objects.select_for_update().get(pk=report.pk)
+    if current.status == NeedReport.Status.CLOSED:
+        raise ValidationError(_("Ce signalement est déjà clos."), code="closed")
+    if current.status == NeedReport.Status.DISMISSED:
+        raise ValidationError(_("Ce signalement a été écarté."), code="dismissed")
+    now = timezone.now()
+    if current.status == NeedReport.Status.NEW:
+        current.handled_by = by
+        current.handled_at = now
+    current.status = NeedReport.Status.CLOSED
+    current.answer = answer
+    current.closed_by = by
+    current.closed_at = now
+    # The message is built now, with the address, before the address is erased.
+    _tell_reporter(current, "need_report_closed_reporter")
+    if current.has_contact or current.contact_consent:
+        current.contact_name = current.contact_email = current.contact_phone = ""
+        current.contact_consent = False
+        current.contact_erased_at = now
+    _save(current, by=by)
+    report.refresh_from_db()
+    return current
+
+
+def group_need_reports_block(request, group: WorkingGroup) -> str:
+    """The reports routed to the group's theme, for the group's "Besoins" page (wired by the
+    shell through settings.UTOPIA_GROUP_NEEDS_SECTIONS, so that workgroups imports nothing
+    from here). Never the reporter's contact details."""
+    reports = list(
+        NeedReport.objects.filter(
+            routed_theme=group.theme_id,
+            status__in=[NeedReport.Status.ROUTED, NeedReport.Status.CLOSED],
+        )
+        .only("description", "place", "created_at", "status", "answer", "closed_at")
+        .order_by("-created_at")[:THEME_REPORTS_SHOWN]
+    )
+    return render_to_string(
+        "utopia/_group_need_reports.html",
+        {"group": group, "theme_reports": reports},
+        request=request,
+    )
 
 
 @transaction.atomic

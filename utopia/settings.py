@@ -54,6 +54,9 @@ UTOPIA_SITE_URL = os.environ.get("SITE_URL") or (
 # Blocks that the apps above `partners` add to a partner's public page: dotted paths to
 # functions (request, partner) -> HTML. The shell wires them here so partners imports none.
 UTOPIA_PARTNER_PAGE_SECTIONS: list[str] = ["workgroups.sections.partner_page_block"]
+# Blocks of the shell on a working group's "Besoins" page: the public's reports routed to its
+# theme (the shell's own records, which workgroups does not import).
+UTOPIA_GROUP_NEEDS_SECTIONS: list[str] = ["utopia.needs.group_need_reports_block"]
 
 # Demo accounts and demo content exist only on development machines.
 UTOPIA_DEMO_ALLOWED = DEBUG

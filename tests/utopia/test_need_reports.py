@@ -44,7 +44,7 @@ def test_form_page_has_the_rgpd_notice_and_the_hidden_honeypot(client):
     page = client.get(URL).content.decode()
     assert "<h1>Signaler un besoin</h1>" in page
     assert "Vos données personnelles" in page
-    assert "effacées 365 jours après le traitement" in page
+    assert "au plus tard 365 jours après son traitement" in page
     assert '<input type="text" name="website" autocomplete="off" tabindex="-1"' in page
     honeypot = page[
         page.index('class="honeypot"') : page.index("</fieldset>", page.index('class="honeypot"'))
@@ -211,7 +211,7 @@ def test_privacy_page_describes_the_processing(client, settings):
     settings.UTOPIA_NEED_REPORT_CONTACT_RETENTION_DAYS = 90
     page = client.get("/donnees-personnelles/").content.decode()
     assert "Signalements de besoins" in page
-    assert "effacées 90 jours après le traitement du signalement" in page
+    assert "au plus tard 90 jours après son traitement" in page
 
 
 # --- Triage: routing and dismissal --------------------------------------------------------------
@@ -265,9 +265,9 @@ def test_routing_to_a_theme_creates_no_need(staff):
 
 def test_routing_needs_exactly_one_target(staff, group):
     report = NeedReportFactory()
-    with pytest.raises(ValidationError, match="soit un groupe de travail, soit un thème"):
+    with pytest.raises(ValidationError, match="un seul destinataire"):
         needs.need_report_route(report=report, group=group, theme=ThemeFactory(), by=staff)
-    with pytest.raises(ValidationError, match="soit un groupe de travail, soit un thème"):
+    with pytest.raises(ValidationError, match="un seul destinataire"):
         needs.need_report_route(report=report, by=staff)
     report.refresh_from_db()
     assert report.status == NeedReport.Status.NEW

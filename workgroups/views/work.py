@@ -1,10 +1,12 @@
 """Needs found on the ground, coordinated projects, and expertise asked of institutions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, UpdateView
@@ -28,6 +30,15 @@ class NeedListView(SpaceMixin, ListView):
 
     def get_queryset(self):
         return self.group.needs.prefetch_related("projects")
+
+    def get_context_data(self, **kwargs):
+        # Blocks from the shell (the public's reports routed to the group's theme), wired
+        # through settings so that this app imports nothing above it.
+        extra_blocks = [
+            import_string(path)(self.request, self.group)
+            for path in settings.UTOPIA_GROUP_NEEDS_SECTIONS
+        ]
+        return super().get_context_data(extra_blocks=extra_blocks, **kwargs)
 
 
 class NeedFormMixin(ContributeMixin):
