@@ -183,6 +183,9 @@ class ElectionForm(HelperMixin, forms.Form):
         choices=TERM_YEARS_CHOICES,
         coerce=int,
         initial=DEFAULT_TERM_YEARS,
+        # Left out of a form sent by an older page: the default duration.
+        required=False,
+        empty_value=DEFAULT_TERM_YEARS,
         help_text=_("À la fin du mandat, le groupe réélit ou désigne son pilote."),
     )
 
@@ -242,6 +245,9 @@ class PilotDesignateForm(HelperMixin, forms.Form):
         choices=TERM_YEARS_CHOICES,
         coerce=int,
         initial=DEFAULT_TERM_YEARS,
+        # Left out of a form sent by an older page: the default duration.
+        required=False,
+        empty_value=DEFAULT_TERM_YEARS,
     )
 
     def __init__(self, *args, representatives, **kwargs):

@@ -374,6 +374,12 @@ PAGES = [
     account_task(
         "partners_user_send_enrolment_link", "utopia.send_enrolment_link", agent_with_a_device
     ),
+    Page(
+        "utopia_needreport_close",
+        "utopia.triage_need_report",
+        args=lambda: [NeedReportFactory().pk],
+        near_permission="utopia.change_needreport",
+    ),
 ]
 
 # Pages open to every staff account, and why.
