@@ -41,6 +41,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     NeedFactory,
+    NeedReportFactory,
     NeighbourhoodFactory,
     PartnerFactory,
     PilotTermFactory,
@@ -54,6 +55,8 @@ from tests.factories import (
     UserFactory,
     WorkingGroupFactory,
 )
+from utopia import needs
+from workgroups import services as workgroup_services
 from workgroups.models import (
     Candidate,
     Document,
@@ -324,6 +327,12 @@ def meetings(world, n):
         MeetingFactory(group=world.group, starts_at=timezone.now() + datetime.timedelta(days=days))
 
 
+def calendar_feed_url(world) -> str:
+    return workgroup_services.calendar_feed_renew(
+        group=world.group, by=world.member
+    ).get_absolute_url()
+
+
 def document(world, meeting=None):
     return Document.objects.create(
         group=world.group,
@@ -383,6 +392,8 @@ def needs_with_projects(world, n):
     for _ in range(n):
         need = NeedFactory(group=world.group)
         CoordinatedProjectFactory(group=world.group).needs.add(need)
+        # and a report from the public routed to the group's theme, shown on the same page
+        needs.need_report_route(report=NeedReportFactory(), theme=world.group.theme, by=world.staff)
 
 
 def projects_with_contributors(world, n):
@@ -564,6 +575,8 @@ PAGES = [
         documents,
         7,
     ),
+    Page("calendar address", "member", lambda w: space(w, "reunions/agenda/"), meetings, 7),
+    Page("meetings calendar (.ics)", "anonymous", calendar_feed_url, meetings, 4),
     Page("documents", "member", lambda w: space(w, "documents/"), documents, 7),
     Page("document form", "member", lambda w: space(w, "documents/deposer/"), meetings, 6),
     Page("discussions", "member", lambda w: space(w, "discussions/"), topics_with_replies, 7),
@@ -582,7 +595,7 @@ PAGES = [
         candidates,
         10,
     ),
-    Page("needs", "member", lambda w: space(w, "besoins/"), needs_with_projects, 8),
+    Page("needs", "member", lambda w: space(w, "besoins/"), needs_with_projects, 9),
     Page("projects", "member", lambda w: space(w, "projets/"), projects_with_contributors, 9),
     Page(
         "project page",
