@@ -575,7 +575,7 @@ PAGES = [
         documents,
         7,
     ),
-    Page("calendar address", "member", lambda w: space(w, "reunions/agenda/"), meetings, 7),
+    Page("calendar address", "member", lambda w: space(w, "reunions/agenda/"), meetings, 6),
     Page("meetings calendar (.ics)", "anonymous", calendar_feed_url, meetings, 4),
     Page("documents", "member", lambda w: space(w, "documents/"), documents, 7),
     Page("document form", "member", lambda w: space(w, "documents/deposer/"), meetings, 6),
