@@ -134,6 +134,12 @@ rules.add_perm(
 rules.add_perm(
     "partners.invite_to_partner", is_partner_manager | staff_with("partners.add_invitation")
 )
+# Who has access to a partner: its managers see the list, take away the access of someone who
+# left, cancel or send again a pending invitation.
+rules.add_perm(
+    "partners.manage_partner_access",
+    is_partner_manager | staff_with("partners.change_membership"),
+)
 # The network's own pages (its bulletin): staff read them as the back-office's list of posts.
 rules.add_perm(
     "partners.view_network", is_network_member | staff_with("partners.view_bulletinpost")

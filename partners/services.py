@@ -282,6 +282,20 @@ def invitation_accept(*, invitation: Invitation, by) -> Membership:
 
 
 @transaction.atomic
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    """A partner's manager takes away the access of someone who left. Nobody removes their
+    own access here: a partner is never left without the manager who could undo it."""
+    if membership.user_id == getattr(by, "pk", None):
+        raise ValidationError(
+            _(
+                "Vous ne pouvez pas retirer votre propre accès : demandez-le à un autre "
+                "responsable ou au CCAS."
+            )
+        )
+    authored(membership, by=by).delete()
+
+
 def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from partners import feeds, views
+from partners.views import access
 
 app_name = "partners"
 
@@ -11,6 +12,21 @@ urlpatterns = [
     path("fiche-a-jour/<str:token>/", views.partner_confirm, name="confirm"),
     path("partenaires/<slug:slug>/modifier/", views.PartnerUpdateView.as_view(), name="update"),
     path("partenaires/<slug:slug>/inviter/", views.InvitationCreateView.as_view(), name="invite"),
+    path(
+        "partenaires/<slug:slug>/acces/<int:pk>/retirer/",
+        access.membership_remove,
+        name="membership_remove",
+    ),
+    path(
+        "partenaires/<slug:slug>/invitations/<int:pk>/annuler/",
+        access.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path(
+        "partenaires/<slug:slug>/invitations/<int:pk>/renvoyer/",
+        access.invitation_resend,
+        name="invitation_resend",
+    ),
     path("demande-acces/", views.AccessRequestView.as_view(), name="access_request"),
     # The network bulletin, for network members only.
     path("reseau/", views.BulletinListView.as_view(), name="bulletin"),

@@ -23,6 +23,7 @@ from partners.permissions import (
     ScopedPermissionRequiredMixin,
 )
 from partners.rules import has_portal_perm, has_staff_permission
+from partners.views import access
 
 
 class CharterView(TemplateView):
@@ -198,6 +199,9 @@ class InvitationCreateView(ScopedPermissionRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["partner"] = self.partner
         context["pending_invitations"] = self.partner.invitations.pending()
+        context["memberships"] = self.partner.memberships.select_related("user").order_by(
+            "user__last_name", "user__first_name", "user__email"
+        )
         return context
 
     def form_valid(self, form):
@@ -221,10 +225,12 @@ class InvitationCreateView(ScopedPermissionRequiredMixin, FormView):
                 % {"minutes": minutes},
             )
             return self.form_invalid(form)
+        email = form.cleaned_data["email"]
+        replaces = self.partner.invitations.pending().filter(email=email).exists()
         try:
             services.invitation_create(
                 partner=self.partner,
-                email=form.cleaned_data["email"],
+                email=email,
                 role=form.cleaned_data["role"],
                 by=self.request.user,
             )
@@ -233,7 +239,9 @@ class InvitationCreateView(ScopedPermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+            access.replaced_message(email)
+            if replaces
+            else _("Invitation envoyée à %(email)s.") % {"email": email},
         )
         return redirect("partners:invite", slug=self.partner.slug)
 
