@@ -108,6 +108,64 @@ DETAILS = {
         "fields": ["enfance-jeunesse-familles", "lien-social"],
         "neighbourhood": "Côte des Roses",
     },
+    "association-vie-libre": {
+        "summary": "Entraide et accompagnement des personnes en difficulté avec l'alcool.",
+        "description": "Des bénévoles, anciens malades pour beaucoup, accueillent les "
+        "personnes et leurs proches :\n\n- réunions d'entraide chaque semaine ;\n"
+        "- écoute par téléphone ;\n- relais vers les soins.",
+        "fields": ["sante-addictions", "lien-social"],
+        "neighbourhood": "Centre-ville",
+        "public_served": "Personnes concernées par l'alcool et leur entourage",
+        "opening_hours": "Réunion le jeudi à 18 h 30",
+    },
+    "centre-culturel-jacques-brel": {
+        "summary": "Spectacles, ateliers et pratiques artistiques pour tous les publics.",
+        "description": "Le centre culturel propose une saison de spectacles, des ateliers de "
+        "pratique amateur et des **places à tarif solidaire** pour les publics orientés par "
+        "les partenaires du réseau.",
+        "fields": ["culture-sport-loisirs", "lien-social"],
+        "neighbourhood": "Centre-ville",
+    },
+    "afad": {
+        "summary": "Aide et accompagnement à domicile des familles et des personnes âgées.",
+        "description": "Les intervenantes de l'**AFAD** aident au quotidien les familles "
+        "traversant une difficulté (naissance, maladie, séparation) et les personnes âgées "
+        "qui souhaitent rester chez elles.",
+        "fields": ["enfance-jeunesse-familles", "personnes-agees"],
+        "neighbourhood": "Centre-ville",
+        "public_served": "Familles et personnes âgées de Thionville et des environs",
+        "opening_hours": "Accueil du lundi au vendredi, de 9 h à 12 h",
+    },
+    "espace-rencontre-service-mediation": {
+        "summary": "Médiation familiale et lieu de rencontre parents-enfants.",
+        "fields": ["mediation-aide-aux-victimes", "enfance-jeunesse-familles"],
+        "neighbourhood": "Centre-ville",
+        "public_served": "Parents séparés, enfants, familles en conflit",
+    },
+    "foyer-des-jeunes-travailleurs-les-3-frontieres": {
+        "summary": "Logement et accompagnement des jeunes de 16 à 30 ans en formation ou en emploi.",
+        "fields": ["logement-hebergement", "insertion-emploi"],
+        "neighbourhood": "La Milliaire",
+        "public_served": "Jeunes de 16 à 30 ans",
+    },
+    "tremplin": {
+        "summary": "Chantiers d'insertion : un premier emploi accompagné vers un métier.",
+        "fields": ["insertion-emploi"],
+        "neighbourhood": "Hors Thionville",
+    },
+    "atav": {
+        "summary": "Aide aux victimes d'infractions : écoute, information juridique, orientation.",
+        "description": "L'**ATAV** reçoit gratuitement et confidentiellement toute personne "
+        "victime d'une infraction, l'informe de ses droits et l'accompagne dans ses démarches.",
+        "fields": ["mediation-aide-aux-victimes", "acces-aux-droits"],
+        "neighbourhood": "Centre-ville",
+        "public_served": "Victimes d'infractions et leurs proches",
+    },
+    "secours-catholique": {
+        "summary": "Accueil, aide aux démarches et accompagnement des personnes isolées.",
+        "fields": ["lien-social", "alimentation-aide-materielle"],
+        "neighbourhood": "Saint-Pierre",
+    },
     "ciff-cidif": {
         "summary": "Information juridique, accès aux droits des femmes et des familles.",
         "fields": ["acces-aux-droits", "egalite-femmes-hommes"],
@@ -154,6 +212,9 @@ def load(*, stdout) -> None:
             partner.logo = demo_logo(initials, details["colour"])
             partner.logo_alt = f"Logo {french.de(partner.name)}"
         partner.last_confirmed_at = timezone.now()
+        # The partners are real Thionville associations: their pages say that this is an
+        # example (partners/_demo_notice.html), so no invented fact passes for theirs.
+        partner.is_demo = True
         partner.save()
         partner.fields_of_action.set(FieldOfAction.objects.filter(slug__in=details["fields"]))
     # One directory entry left unconfirmed for two years, to show the freshness notice.
@@ -165,7 +226,7 @@ def load(*, stdout) -> None:
         email=DEMO_ACCOUNTS[0][0],
         defaults={
             "first_name": "Claire",
-            "last_name": "Agent CCAS",
+            "last_name": "Lambert",
             # An agent, not a superuser: the shell's demo (utopia/demo.py) gives the account
             # the "Agent du CCAS" group, and makes the separate administrator.
             "is_staff": True,
@@ -177,10 +238,10 @@ def load(*, stdout) -> None:
         staff.set_password(DEMO_PASSWORD)
         staff.save()
     members = [
-        ("emergence", "Karim", "Demo", Membership.Role.MANAGER),
-        ("croix-rouge-francaise", "Sophie", "Demo", Membership.Role.MEMBER),
-        ("mission-locale", "Luc", "Demo", Membership.Role.MEMBER),
-        ("athenes", "Nadia", "Demo", Membership.Role.MEMBER),
+        ("emergence", "Karim", "Benali", Membership.Role.MANAGER),
+        ("croix-rouge-francaise", "Sophie", "Muller", Membership.Role.MEMBER),
+        ("mission-locale", "Luc", "Schneider", Membership.Role.MEMBER),
+        ("athenes", "Nadia", "Ferreira", Membership.Role.MEMBER),
     ]
     for (email, _description), (slug, first, last, role) in zip(
         DEMO_ACCOUNTS[1:], members, strict=True
@@ -409,6 +470,7 @@ def load_actions(*, staff) -> None:
             city="Thionville",
             contact=partner.phone or partner.email,
             created_by=author,
+            is_demo=True,
             **extra,
         )
         if colour:

@@ -22,6 +22,12 @@ from plenaries.models.plenary import Visibility
 
 PLACE = ("Salle des fêtes de l'Hôtel de Ville", "11 rue Georges Ditsch, 57100 Thionville")
 
+# Demo plenaries have no flag of their own: their texts say that they are examples.
+DEMO_NOTICE = (
+    "*Exemple de démonstration : cette plénière et son compte rendu sont inventés pour "
+    "présenter le portail.*\n\n"
+)
+
 AGENDA = [
     ("Accueil par la vice-présidente du CCAS", "CCAS"),
     ("Bilan des groupes de travail", "Pilotes des groupes"),
@@ -32,9 +38,10 @@ AGENDA = [
 
 PAST = [
     {
-        "minutes": "## Participants\n\nDix-huit partenaires étaient présents ou représentés.\n\n"
-        "## Bilan\n\nLes partenaires ont présenté le guide des permanences d'accès aux droits.\n\n"
-        "## Décisions\n\nLa plénière adopte deux thèmes prioritaires (voir ci-dessous).",
+        # The page lists the decisions under its own heading: the minutes do not repeat it.
+        "minutes": DEMO_NOTICE + "## Participants\n\nDix-huit partenaires étaient présents ou "
+        "représentés.\n\n## Bilan\n\nLes partenaires ont présenté le guide des permanences "
+        "d'accès aux droits et retenu deux thèmes prioritaires.",
         "visibility": Visibility.PUBLIC,
         "decisions": [
             ("Approbation du compte rendu de la plénière précédente", None),
@@ -61,8 +68,8 @@ PAST = [
         },
     },
     {
-        "minutes": "## Bilan du semestre\n\nLes groupes de travail ont présenté leurs avancées.\n\n"
-        "## Échanges entre partenaires\n\nCe compte rendu contient des échanges internes au "
+        "minutes": DEMO_NOTICE + "## Bilan du semestre\n\nLes groupes de travail ont présenté "
+        "leurs avancées.\n\n## Échanges entre partenaires\n\nCe compte rendu contient des échanges internes au "
         "réseau : il est réservé aux membres.",
         "visibility": Visibility.NETWORK,
         "decisions": [
@@ -152,7 +159,7 @@ def load(*, stdout) -> None:
                 partner=croix_rouge,
                 answer=Registration.Answer.ATTENDING,
                 attendee_count=2,
-                attendee_names="Sophie Demo\nPaul Demo",
+                attendee_names="Sophie Muller\nPaul Hoffmann",
                 answered_by=get_user_model().objects.filter(email=DEMO_ACCOUNTS[2][0]).first(),
             )
     stdout.write("Plénières : deux plénières tenues avec comptes rendus, la prochaine convoquée.")
@@ -167,7 +174,8 @@ def _create(year: int, semester: int, date: datetime.date, staff) -> Plenary:
         end_time=datetime.time(17, 0),
         place=PLACE[0],
         address=PLACE[1],
-        introduction="La plénière réunit chaque semestre les partenaires du réseau UTOPIA.",
+        introduction=DEMO_NOTICE
+        + "La plénière réunit chaque semestre les partenaires du réseau UTOPIA.",
     )
     services.plenary_save(plenary=plenary, by=staff)
     for order, (title, speaker) in enumerate(AGENDA, start=1):

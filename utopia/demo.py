@@ -21,7 +21,7 @@ def load_staff() -> None:
     User = get_user_model()
     agent, created = User.objects.get_or_create(
         email=DEMO_ACCOUNTS[0][0],
-        defaults={"first_name": "Claire", "last_name": "Agent CCAS", "is_staff": True},
+        defaults={"first_name": "Claire", "last_name": "Lambert", "is_staff": True},
     )
     if created:
         agent.set_password(DEMO_PASSWORD)
@@ -35,7 +35,7 @@ def load_staff() -> None:
             email=DEMO_ADMIN,
             password=DEMO_PASSWORD,
             first_name="Alex",
-            last_name="Administrateur",
+            last_name="Girard",
         )
 
 

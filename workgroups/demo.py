@@ -16,6 +16,12 @@ from plenaries.models import Plenary, Theme
 from workgroups import services
 from workgroups.models import CoordinatedProject, Election, Meeting, Need, WorkingGroup
 
+# Demo groups have no flag of their own: their mission says that the group is an example.
+DEMO_NOTICE = (
+    "*Exemple de démonstration : ce groupe, ses membres et ses travaux sont inventés pour "
+    "présenter le portail.*\n\n"
+)
+
 THEMES = [
     ("logement-et-hebergement", "Logement et hébergement"),
     ("insertion-des-jeunes", "Insertion des jeunes"),
@@ -66,7 +72,8 @@ def load(*, stdout) -> None:
         theme=theme(*THEMES[0]),
         name="Accès au logement",
         slug="acces-au-logement",
-        mission="Repérer les ruptures de parcours vers le logement et construire, avec les "
+        mission=DEMO_NOTICE
+        + "Repérer les ruptures de parcours vers le logement et construire, avec les "
         "bailleurs, des **réponses coordonnées** pour les personnes sans domicile.",
         meeting_rhythm="Une réunion par mois, le deuxième mardi, de 14 h à 16 h.",
         decision_making="Au consensus ; à défaut, à la majorité des partenaires présents.",
@@ -192,7 +199,8 @@ def load(*, stdout) -> None:
         theme=theme(*THEMES[1]),
         name="Jeunesse et emploi",
         slug="jeunesse-et-emploi",
-        mission="Coordonner l'accompagnement des jeunes vers l'emploi et la formation.",
+        mission=DEMO_NOTICE
+        + "Coordonner l'accompagnement des jeunes vers l'emploi et la formation.",
         created_at_plenary=plenary,
         by=staff,
     )
@@ -231,7 +239,7 @@ def load(*, stdout) -> None:
         theme=theme(*THEMES[2]),
         name="Accès aux droits",
         slug="acces-aux-droits",
-        mission="Lutter contre le non-recours aux droits sociaux.",
+        mission=DEMO_NOTICE + "Lutter contre le non-recours aux droits sociaux.",
         created_at_plenary=plenary,
         by=staff,
     )

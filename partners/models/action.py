@@ -228,6 +228,7 @@ class Action(models.Model):
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False, editable=False)
 
     objects = ActionQuerySet.as_manager()
 
