@@ -119,7 +119,7 @@ class PartnerAdmin(AuditedAdmin):
     filter_horizontal = ["fields_of_action"]
     inlines = [SignatureInline, MembershipInline]
     actions = ["export_csv", "mark_confirmed"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "correspondent_digest"]
     formfield_overrides = {}
     fieldsets = [
         (None, {"fields": ["kind", "name", "acronym", "slug", "is_active", "is_trusted"]}),
@@ -146,8 +146,28 @@ class PartnerAdmin(AuditedAdmin):
             },
         ),
         (_("Identification"), {"fields": ["register_number", "siren"]}),
+        (
+            _("Correspondant pour le réseau (non public)"),
+            {
+                "fields": [
+                    "correspondent_name",
+                    "correspondent_email",
+                    "correspondent_address",
+                    "correspondent_digest",
+                ],
+                "description": _(
+                    "Reçoit les convocations et le courrier du réseau pour le partenaire, "
+                    "avec ou sans compte. Vide : l'adresse publique de la fiche, sinon une "
+                    "lettre à imprimer."
+                ),
+            },
+        ),
         (_("Suivi"), {"fields": ["last_confirmed_at", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("reçoit la lettre mensuelle"), boolean=True)
+    def correspondent_digest(self, obj):
+        return obj.correspondent_receives_digest if obj and obj.correspondent_email else None
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "logo":

@@ -45,6 +45,42 @@ NEIGHBOURHOODS = [
     "Hors Thionville",
 ]
 
+# Partners left without a correspondent (nor public address, nor account) in the demo, so that
+# the convocation's coverage lists some to contact by post and the letters have something to
+# print.
+WITHOUT_CORRESPONDENT = {
+    "amazone-team",
+    "atav",
+    "fomal",
+    "societe-saint-vincent-de-paul",
+    "valoprest",
+}
+# Fictional correspondents for the network, given in turn to the other partners.
+CORRESPONDENTS = [
+    ("Martine", "Keller"),
+    ("Julien", "Schmitt"),
+    ("Fatima", "Benali"),
+    ("Thomas", "Muller"),
+    ("Isabelle", "Weber"),
+    ("Mehdi", "Haddad"),
+    ("Catherine", "Klein"),
+    ("Nicolas", "Becker"),
+    ("Sandrine", "Wagner"),
+    ("Yannick", "Hoffmann"),
+    ("Aïcha", "Diallo"),
+    ("Laurent", "Meyer"),
+    ("Véronique", "Roth"),
+    ("Pascal", "Fischer"),
+    ("Nathalie", "Jung"),
+    ("Stéphane", "Lang"),
+    ("Élodie", "Bauer"),
+    ("Rachid", "Mansouri"),
+    ("Christine", "Schneider"),
+    ("Olivier", "Zimmermann"),
+    ("Hélène", "Kieffer"),
+    ("David", "Thomas"),
+]
+
 # slug of a charter partner -> page details (fictional contact details for the demo)
 DETAILS = {
     "ccas-de-la-ville-de-thionville": {
@@ -217,6 +253,7 @@ def load(*, stdout) -> None:
         partner.is_demo = True
         partner.save()
         partner.fields_of_action.set(FieldOfAction.objects.filter(slug__in=details["fields"]))
+    load_correspondents()
     # One directory entry left unconfirmed for two years, to show the freshness notice.
     Partner.objects.filter(slug="valoprest").update(
         last_confirmed_at=timezone.now() - timezone.timedelta(days=730)
@@ -406,6 +443,29 @@ DEMO_PLACES = {
     "benevoles-accompagnement-scolaire": "Centre social de Saint-Pierre",
     "braderie-solidaire-automne": "Place du Marché",
 }
+
+
+def load_correspondents() -> None:
+    """A correspondent for most partners to reach (not those of WITHOUT_CORRESPONDENT); one
+    already named, by the demo or by a person, is kept."""
+    partners = (
+        Partner.objects.to_reach()
+        .filter(correspondent_email="")
+        .exclude(slug__in=WITHOUT_CORRESPONDENT)
+        .order_by("name")
+    )
+    for number, (partner, (first, last)) in enumerate(
+        zip(partners, CORRESPONDENTS, strict=False), start=1
+    ):
+        local = f"{slugify(first)}.{slugify(last)}"
+        partner.correspondent_name = f"{first} {last}"
+        partner.correspondent_email = f"{local}@{DEMO_DOMAIN}"
+        partner.correspondent_address = "\n".join(
+            [partner.name, partner.address or f"{number * 4} rue de l'Exemple", "57100 Thionville"]
+        )
+        partner.save(
+            update_fields=["correspondent_name", "correspondent_email", "correspondent_address"]
+        )
 
 
 def demo_picture(text: str, colour: tuple[int, int, int]) -> ContentFile:

@@ -1,8 +1,9 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -69,8 +70,13 @@ class PartnerPageForm(forms.ModelForm):
             "siren",
             "logo",
             "logo_alt",
+            "correspondent_name",
+            "correspondent_email",
+            "correspondent_address",
         ]
+        field_classes = {"correspondent_email": NormalizedEmailField}
         widgets = {
+            "correspondent_address": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 8}),
             "access_conditions": forms.Textarea(attrs={"rows": 3}),
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
@@ -97,8 +103,21 @@ class PartnerPageForm(forms.ModelForm):
             "logo_alt": _("Par exemple : « Logo de l'association : une main tendue »."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, correspondent: bool = False, **kwargs):
+        """`correspondent`: whether the person may name the partner's correspondent for the
+        network (its managers and the CCAS), who receives its convocations."""
         super().__init__(*args, **kwargs)
+        correspondent_fields = [
+            "correspondent_name",
+            "correspondent_email",
+            "correspondent_address",
+        ]
+        if not correspondent:
+            for name in correspondent_fields:
+                del self.fields[name]
+        else:
+            self.fields["correspondent_name"].widget.attrs.update(autocomplete="off")
+            self.fields["correspondent_email"].widget.attrs.update(autocomplete="off")
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["postal_code"].widget.attrs.update(autocomplete="postal-code")
@@ -119,8 +138,26 @@ class PartnerPageForm(forms.ModelForm):
             ),
             Folded(_("Identification (facultatif)"), "register_number", "siren"),
             Folded(_("Logo (facultatif)"), "logo", "logo_alt"),
-            Submit("submit", _("Enregistrer la fiche")),
         )
+        if correspondent:
+            self.helper.layout.append(
+                Fieldset(
+                    _("Correspondant pour le réseau (non public)"),
+                    HTML(
+                        format_html(
+                            "<p class='form-text'>{}</p>",
+                            _(
+                                "La personne qui reçoit les convocations aux plénières et le "
+                                "courrier du réseau pour votre structure, avec ou sans compte. "
+                                "Ces coordonnées ne sont pas publiées ; elles sont effacées "
+                                "quand vous changez de correspondant."
+                            ),
+                        )
+                    ),
+                    *correspondent_fields,
+                )
+            )
+        self.helper.layout.append(Submit("submit", _("Enregistrer la fiche")))
 
     def clean_siren(self):
         return self.cleaned_data["siren"].replace(" ", "")

@@ -131,6 +131,10 @@ def is_bulletin_post_author_or_manager(user, post) -> bool:
 rules.add_perm(
     "partners.edit_partner_page", is_partner_member | staff_with("partners.change_partner")
 )
+# The correspondent for the network receives the partner's convocations: its managers name them.
+rules.add_perm(
+    "partners.edit_correspondent", is_partner_manager | staff_with("partners.change_partner")
+)
 rules.add_perm(
     "partners.invite_to_partner", is_partner_manager | staff_with("partners.add_invitation")
 )

@@ -31,6 +31,7 @@ from partners.models import (
     Partner,
     Signature,
 )
+from partners.reach import reach
 from partners.rules import has_portal_perm, has_staff_permission, member_partner_ids
 
 User = get_user_model()
@@ -100,9 +101,10 @@ def partner_from_confirmation_token(token: str) -> Partner:
 
 @transaction.atomic
 def partner_confirmation_request(*, partner: Partner, now=None) -> int:
-    """Email the partner's members a link to confirm or update its page; how many were asked."""
+    """Email the partner (its correspondent and members: partners/reach.py) a link to confirm
+    or update its page, and to check who its correspondent is; how many were asked."""
     now = now or timezone.now()
-    recipients = partner_member_emails(partner)
+    recipients = reach([partner]).addresses
     partner.confirmation_requested_at = now
     partner.save(update_fields=["confirmation_requested_at"])
     if recipients:
@@ -122,12 +124,14 @@ def partner_confirmation_request(*, partner: Partner, now=None) -> int:
 
 
 def partner_confirmation_requests_send(*, now=None) -> int:
-    """Ask every partner that is due (see PartnerQuerySet.confirmation_due); how many."""
+    """Ask every partner that is due (see PartnerQuerySet.confirmation_due) and that an
+    address reaches (the CCAS, which asks, is not among them); how many."""
     now = now or timezone.now()
-    partners = list(Partner.objects.confirmation_due(now=now).filter(memberships__isnull=False))
-    for partner in {p.pk: p for p in partners}.values():
-        partner_confirmation_request(partner=partner, now=now)
-    return len({p.pk for p in partners})
+    due = Partner.objects.confirmation_due(now=now).exclude(kind=Partner.Kind.COORDINATOR)
+    reachable = reach(due.order_by("name")).by_email
+    for row in reachable:
+        partner_confirmation_request(partner=row.partner, now=now)
+    return len(reachable)
 
 
 # --- Invitations ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from partners.admin import AuditedAdmin
 from partners.exports import csv_response
 from partners.models import Partner
+from partners.rules import has_portal_perm
 from partners.validators import validate_single_line
 from plenaries import services
 from plenaries.cadence import cadence
@@ -197,6 +198,7 @@ class PlenaryAdmin(AuditedAdmin):
         if obj is None or obj.pk is None:
             return "—"
         links = [
+            (reverse("admin:plenaries_plenary_convene", args=[obj.pk]), _("Convoquer")),
             (
                 reverse("admin:plenaries_plenary_attendance", args=[obj.pk]),
                 _("Saisir les présences"),
@@ -224,6 +226,11 @@ class PlenaryAdmin(AuditedAdmin):
                 "suivi/",
                 self.admin_site.admin_view(self.cadence_view),
                 name="plenaries_plenary_cadence",
+            ),
+            path(
+                "<int:pk>/convoquer/",
+                self.admin_site.admin_view(self.convene_view),
+                name="plenaries_plenary_convene",
             ),
             path(
                 "<int:pk>/presences/",
@@ -356,6 +363,59 @@ class PlenaryAdmin(AuditedAdmin):
                 "rows": rows,
                 "warnings": [warning for row in rows for warning in row.warnings],
                 "participation": [(partner, rates[partner.pk]) for partner in partners],
+            },
+        )
+
+    def convene_view(self, request, pk):
+        """Before sending, who the convocation reaches (by email, or to contact by post); the
+        button that sends it; after sending, how each partner was reached."""
+        plenary = get_object_or_404(Plenary, pk=pk)
+        if not self.has_view_permission(request, plenary):
+            raise PermissionDenied
+        can_convene = has_portal_perm(request.user, "plenaries.convene_plenary", plenary)
+        if request.method == "POST":
+            if not can_convene:
+                raise PermissionDenied
+            try:
+                convocation = services.plenary_convene(plenary=plenary, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Convocation envoyée. Par courriel : %(email)d partenaires sur "
+                        "%(total)d (%(messages)d messages). À contacter par courrier : "
+                        "%(letters)d."
+                    )
+                    % {
+                        "email": convocation.partner_count - convocation.letter_count,
+                        "total": convocation.partner_count,
+                        "messages": convocation.recipient_count,
+                        "letters": convocation.letter_count,
+                    },
+                    messages.SUCCESS,
+                )
+            return redirect("admin:plenaries_plenary_convene", plenary.pk)
+        coverage = services.convocation_coverage()
+        last = plenary.convocations.select_related("sent_by").first()
+        deliveries = list(last.deliveries.select_related("partner")) if last else []
+        return render(
+            request,
+            "admin/plenaries/convene.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Convoquer la %(plenary)s") % {"plenary": str(plenary).lower()},
+                "opts": self.model._meta,
+                "original": plenary,
+                "plenary": plenary,
+                "coverage": coverage,
+                "can_convene": can_convene
+                and plenary.status in (Plenary.Status.PREPARATION, Plenary.Status.CANCELLED),
+                "last": last,
+                "deliveries": deliveries,
+                "letters_url": reverse("plenaries:letter", args=[plenary.year, plenary.semester])
+                + "?courrier=1",
             },
         )
 

@@ -59,3 +59,5 @@ rules.add_perm("plenaries.address_convocation", staff_with("plenaries.view_convo
 rules.add_perm(
     "plenaries.view_participation", is_partner_member | staff_with("plenaries.view_attendance")
 )
+# Convening (and so emailing every partner) is changing the plenary in the back-office.
+rules.add_perm("plenaries.convene_plenary", staff_with("plenaries.change_plenary"))

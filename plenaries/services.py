@@ -5,6 +5,7 @@ management commands call these functions, so each rule is written once."""
 import datetime
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -14,14 +15,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partners import ical
-from partners.history import authored
+from partners.history import authored, change_reason
 from partners.mail import absolute_url, network_emails, send_templated_email, staff_recipients
-from partners.models import Membership, Partner
+from partners.models import Partner
+from partners.reach import Reach, network_reach
 from partners.rules import has_portal_perm
 from plenaries.cadence import cadence_warnings
 from plenaries.models import (
     Attendance,
     Convocation,
+    ConvocationDelivery,
     Decision,
     Plenary,
     Registration,
@@ -38,15 +41,79 @@ def _lines(text: str) -> str:
 SCHEDULE_FIELDS = ("date", "start_time", "end_time", "place", "address")
 
 
-def convened_addresses() -> tuple[list[str], int]:
-    """Addresses of the members of every active partner, and how many partners that is."""
-    rows = (
-        Membership.objects.filter(partner__is_active=True, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("partner_id", "user__email")
+def convocation_coverage() -> Reach:
+    """Who a convocation goes to: every partner to reach (the active ones but the CCAS), by
+    email to its correspondent and members, or by letter when it has no address."""
+    return network_reach()
+
+
+# --- The partners' answer link ---------------------------------------------------------------
+
+ANSWER_SALT = "utopia.plenaries.answer"
+
+
+def answer_token(plenary: Plenary, partner: Partner) -> str:
+    """A signed token that lets whoever holds the partner's convocation answer for it without
+    an account. It stands for this convocation only: convening again after a cancellation
+    makes the earlier links void."""
+    convened = plenary.convened_at.isoformat() if plenary.convened_at else ""
+    return signing.dumps(
+        {"plenary": plenary.pk, "partner": partner.pk, "convened": convened}, salt=ANSWER_SALT
     )
-    partners = {partner_id for partner_id, _email in rows}
-    return sorted({email for _partner_id, email in rows}), len(partners)
+
+
+def answer_link(plenary: Plenary, partner: Partner) -> str:
+    token = answer_token(plenary, partner)
+    return absolute_url(
+        reverse(
+            "plenaries:answer_link",
+            kwargs={"year": plenary.year, "semester": plenary.semester, "token": token},
+        )
+    )
+
+
+def partner_from_answer_token(
+    token: str, *, plenary: Plenary, today: datetime.date | None = None
+) -> Partner:
+    """The partner an answer link stands for, while the plenary awaits answers; a
+    ValidationError in French, saying what to do, otherwise: altered, for another
+    convocation (replaced since), or expired."""
+    try:
+        payload = signing.loads(token, salt=ANSWER_SALT)
+    except signing.BadSignature:
+        raise ValidationError(
+            _(
+                "Ce lien de réponse n'est pas valide : il a peut-être été coupé ou modifié. "
+                "Copiez-le en entier depuis le courriel de convocation, ou répondez au CCAS."
+            ),
+            code="invalid",
+        ) from None
+    partner = Partner.objects.filter(pk=payload.get("partner"), is_active=True).first()
+    if payload.get("plenary") != plenary.pk or partner is None:
+        raise ValidationError(
+            _("Ce lien de réponse n'est pas valide. Répondez directement au CCAS."),
+            code="invalid",
+        )
+    convened = plenary.convened_at.isoformat() if plenary.convened_at else ""
+    if plenary.status != Plenary.Status.CONVENED or payload.get("convened") != convened:
+        raise ValidationError(
+            _(
+                "Ce lien vient d'une convocation qui ne vaut plus (la plénière a été annulée "
+                "ou convoquée à nouveau). Utilisez le lien du dernier courriel reçu, ou "
+                "répondez au CCAS."
+            ),
+            code="superseded",
+        )
+    if not plenary.registration_open(today):
+        raise ValidationError(
+            _(
+                "La date limite de réponse (%(date)s) est passée : ce lien n'est plus valable. "
+                "Si votre réponse change encore, prévenez directement le CCAS."
+            )
+            % {"date": plenary.registration_closes_on.strftime("%d/%m/%Y")},
+            code="expired",
+        )
+    return partner
 
 
 def plenary_event(plenary: Plenary, *, url: str = "", cancelled: bool = False):
@@ -71,15 +138,18 @@ def plenary_event(plenary: Plenary, *, url: str = "", cancelled: bool = False):
 
 def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> Convocation:
     """Email the convocation (or its update, or its cancellation) with its .ics, after commit,
-    and record the sending."""
-    addresses, partner_count = convened_addresses()
+    one message per address carrying one answer link per partner it is sent for; record the
+    sending and, per partner, how it was reached (the partners without any address are listed
+    to be written to by post)."""
+    coverage = convocation_coverage()
+    messages = coverage.messages()
     method = "CANCEL" if kind == Convocation.Kind.CANCELLATION else "REQUEST"
     detail_url = absolute_url(plenary.get_absolute_url())
     # Built now, inside the transaction, from the plenary as it is saved.
     calendars = ical.invitations(
         plenary_event(plenary, url=detail_url, cancelled=method == "CANCEL"),
         method=method,
-        attendees=addresses,
+        attendees=[message.address for message in messages],
     )
     filename = "annulation.ics" if method == "CANCEL" else "invitation.ics"
     context = {
@@ -87,13 +157,13 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
         "agenda": list(plenary.agenda_items.all()),
         "previous": previous or {},
         "detail_url": detail_url,
-        "answer_url": absolute_url(
-            reverse("plenaries:answer", kwargs={"year": plenary.year, "semester": plenary.semester})
-        ),
         "letter_url": absolute_url(
             reverse("plenaries:letter", kwargs={"year": plenary.year, "semester": plenary.semester})
         ),
     }
+    links = {}
+    if method == "REQUEST":
+        links = {row.partner.pk: answer_link(plenary, row.partner) for row in coverage.by_email}
 
     def invitation_for(address: str) -> list[dict]:
         content = calendars[address].decode()
@@ -107,20 +177,47 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
         ]
 
     template = f"plenary_{kind}"
-    transaction.on_commit(
-        lambda: send_templated_email(
-            template=template, context=context, to=addresses, attachments_for=invitation_for
+    letters = [
+        (
+            message.address,
+            {
+                **context,
+                "answers": [(partner, links.get(partner.pk, "")) for partner in message.partners],
+            },
         )
-    )
+        for message in messages
+    ]
+
+    def send_all():
+        for address, personal in letters:
+            send_templated_email(
+                template=template,
+                context=personal,
+                to=[address],
+                attachments_for=invitation_for,
+            )
+
+    transaction.on_commit(send_all)
     convocation = Convocation(
         plenary=plenary,
         kind=kind,
         sequence=plenary.sequence,
         sent_by=by,
-        partner_count=partner_count,
-        recipient_count=len(addresses),
+        partner_count=len(coverage.partners),
+        recipient_count=len(messages),
+        letter_count=len(coverage.by_letter),
     )
     authored(convocation, by=by).save()
+    ConvocationDelivery.objects.bulk_create(
+        ConvocationDelivery(
+            convocation=convocation,
+            partner=row.partner,
+            channel=row.channel,
+            addresses="\n".join(row.addresses),
+            recorded_at=convocation.sent_at,
+        )
+        for row in coverage.partners
+    )
     return convocation
 
 
@@ -262,6 +359,20 @@ def registration_answer(
             % {"date": plenary.registration_closes_on.strftime("%d/%m/%Y")},
             code="deadline",
         )
+    return _registration_save(
+        plenary=plenary,
+        partner=partner,
+        by=by,
+        answer=answer,
+        attendee_count=attendee_count,
+        attendee_names=attendee_names,
+        comment=comment,
+    )
+
+
+def _registration_save(
+    *, plenary, partner, by, answer, attendee_count, attendee_names, comment
+) -> Registration:
     if answer == Registration.Answer.EXCUSED:
         attendee_count, attendee_names = 0, ""
     registration = (
@@ -276,6 +387,37 @@ def registration_answer(
     registration.full_clean()
     authored(registration, by=by).save()
     return registration
+
+
+ANSWER_LINK_REASON = "lien de réponse à la convocation"
+
+
+@transaction.atomic
+def registration_answer_by_link(
+    *,
+    plenary: Plenary,
+    token: str,
+    answer: str,
+    attendee_count: int = 0,
+    attendee_names: str = "",
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> Registration:
+    """The partner's answer given through the link of its convocation, without an account:
+    nobody is its author, and its history row names the link as the change's reason. A later
+    answer through the same link (or a member's) replaces the earlier one."""
+    plenary = Plenary.objects.select_for_update().get(pk=plenary.pk)
+    partner = partner_from_answer_token(token, plenary=plenary, today=today)
+    with change_reason(ANSWER_LINK_REASON):
+        return _registration_save(
+            plenary=plenary,
+            partner=partner,
+            by=None,
+            answer=answer,
+            attendee_count=attendee_count,
+            attendee_names=attendee_names,
+            comment=comment,
+        )
 
 
 # --- Attendance --------------------------------------------------------------------------

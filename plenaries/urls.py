@@ -24,6 +24,7 @@ urlpatterns = [
     path("calendrier.ics", views.calendar_ics, name="calendar"),
     path(PLENARY, views.PlenaryDetailView.as_view(), name="detail"),
     path(PLENARY + "reponse/", views.RegistrationView.as_view(), name="answer"),
+    path(PLENARY + "reponse/<str:token>/", views.answer_by_link, name="answer_link"),
     path(PLENARY + "reponses/", views.RegistrationListView.as_view(), name="registrations"),
     path(PLENARY + "reponses.csv", views.registrations_csv, name="registrations_csv"),
     path(PLENARY + "convocation/", views.convocation_letter, name="letter"),

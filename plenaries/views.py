@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView
 
@@ -18,7 +19,15 @@ from partners.models import Partner
 from partners.rules import has_portal_perm, member_partner_ids
 from plenaries import services
 from plenaries.forms import RegistrationForm
-from plenaries.models import Attendance, Decision, Plenary, PlenaryDocument, Registration
+from plenaries.models import (
+    Attendance,
+    Convocation,
+    ConvocationDelivery,
+    Decision,
+    Plenary,
+    PlenaryDocument,
+    Registration,
+)
 from plenaries.models.plenary import Visibility
 
 
@@ -289,21 +298,116 @@ def registration_csv_rows(plenary: Plenary):
         ]
 
 
+def _letter_partners(request, plenary: Plenary) -> list[Partner]:
+    """For staff: the partners of `?partenaire=<slug>` (repeatable), or with `?courrier=1`
+    every partner the last convocation could reach by post only (its log), by name."""
+    if not has_portal_perm(request.user, "plenaries.address_convocation", plenary):
+        return []
+    if request.GET.get("courrier"):
+        sending = plenary.convocations.exclude(kind=Convocation.Kind.CANCELLATION).first()
+        if sending is None:
+            return []
+        return [
+            delivery.partner
+            for delivery in sending.deliveries.filter(
+                channel=ConvocationDelivery.Channel.LETTER
+            ).select_related("partner")
+        ]
+    slugs = request.GET.getlist("partenaire")
+    return list(Partner.objects.filter(slug__in=slugs).order_by("name")) if slugs else []
+
+
 @require_GET
 def convocation_letter(request, year, semester):
-    """The convocation as a printable letter, for partners who have no email."""
+    """The convocation as a printable letter: the general one, or for staff one personalised
+    letter a page per partner (its name and postal address, its answer link), to send by post
+    to the partners that no address reaches."""
     plenary = plenary_or_404(request, year, semester)
     if plenary.status not in (Plenary.Status.CONVENED, Plenary.Status.HELD):
         raise Http404
-    partner = None
-    if request.GET.get("partenaire") and has_portal_perm(
-        request.user, "plenaries.address_convocation", plenary
-    ):
-        partner = Partner.objects.filter(slug=request.GET["partenaire"]).first()
+    partners = _letter_partners(request, plenary)
+    answering = plenary.registration_open()
+    letters = [
+        (partner, services.answer_link(plenary, partner) if answering else "")
+        for partner in partners
+    ] or [(None, "")]
     return render(
         request,
         "plenaries/convocation_letter.html",
-        {"plenary": plenary, "agenda": list(plenary.agenda_items.all()), "partner": partner},
+        {
+            "plenary": plenary,
+            "agenda": list(plenary.agenda_items.all()),
+            "letters": letters,
+            "batch": bool(partners),
+        },
+    )
+
+
+@never_cache
+def answer_by_link(request, year, semester, token):
+    """A partner answers its convocation through the link it received, without an account.
+    A link that is altered, void or expired gets a page saying what to do, and records
+    nothing."""
+    plenary = get_object_or_404(Plenary, year=year, semester=semester)
+    try:
+        partner = services.partner_from_answer_token(token, plenary=plenary)
+    except ValidationError as error:
+        return _answer_link_refused(request, plenary, error)
+    registration = Registration.objects.filter(plenary=plenary, partner=partner).first()
+    initial = {}
+    if registration is not None:
+        initial = {
+            "answer": registration.answer,
+            "attendee_count": registration.attendee_count or None,
+            "attendee_names": registration.attendee_names,
+            "comment": registration.comment,
+        }
+    form = RegistrationForm(
+        request.POST or None,
+        initial={"partner": partner, **initial},
+        partners=Partner.objects.filter(pk=partner.pk),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.registration_answer_by_link(
+                plenary=plenary,
+                token=token,
+                answer=data["answer"],
+                attendee_count=data.get("attendee_count") or 0,
+                attendee_names=data.get("attendee_names", ""),
+                comment=data.get("comment", ""),
+            )
+        except ValidationError as error:
+            return _answer_link_refused(request, plenary, error)
+        messages.success(
+            request,
+            _(
+                "La réponse de %(partner)s est enregistrée. Vous pouvez la modifier avec le "
+                "même lien jusqu'à la date limite."
+            )
+            % {"partner": partner},
+        )
+        return redirect(request.path)
+    return render(
+        request,
+        "plenaries/answer_link_form.html",
+        {
+            "plenary": plenary,
+            "partner": partner,
+            "registration": registration,
+            "form": form,
+            "agenda": list(plenary.agenda_items.all()),
+        },
+    )
+
+
+def _answer_link_refused(request, plenary, error):
+    return render(
+        request,
+        "plenaries/answer_link_invalid.html",
+        {"plenary": plenary, "message": error.messages[0]},
+        status=400,
     )
 
 

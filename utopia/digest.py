@@ -16,13 +16,15 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.mail import absolute_url, send_templated_email
-from partners.models import Action, BulletinPost
+from partners.models import Action, BulletinPost, Partner
+from partners.reach import Message, network_reach
 from plenaries.models import Plenary, Theme
 from utopia.models import DigestDelivery, DigestIssue, EmailPreferences
 from workgroups.models import Election, GroupMembership, Meeting, WorkingGroup
@@ -79,16 +81,26 @@ class DigestContent:
         return [election for election in self.elections if election.group_id in group_ids]
 
 
-def recipients():
-    """Active people attached to an active partner who have not opted out."""
+def _reach():
+    """The partners' recipients (partners/reach.py) who have not refused the digest."""
+    return network_reach(unsubscribed=Q(user__email_preferences__receives_digest=False))
+
+
+def recipients(coverage=None):
+    """Active people attached to a partner to reach who have not opted out."""
+    coverage = coverage or _reach()
     return (
         get_user_model()
-        .objects.filter(is_active=True, memberships__partner__is_active=True)
-        .exclude(email="")
-        .exclude(email_preferences__receives_digest=False)
-        .distinct()
+        .objects.filter(pk__in=[m.user_id for m in coverage.messages() if m.user_id])
         .order_by("pk")
     )
+
+
+def correspondent_recipients(coverage=None) -> list:
+    """The partners' correspondents without an account who have not refused the digest: one
+    message per address (partners/reach.py Message), whatever the partners it is for."""
+    coverage = coverage or _reach()
+    return [message for message in coverage.messages() if message.is_correspondent]
 
 
 def content(*, start: datetime.datetime, end: datetime.datetime) -> DigestContent:
@@ -192,6 +204,39 @@ def user_from_unsubscribe_token(token: str):
     return user
 
 
+CORRESPONDENT_UNSUBSCRIBE_SALT = "utopia.digest.unsubscribe.correspondent"
+
+
+def correspondent_unsubscribe_token(message) -> str:
+    """For a correspondent's digest (partners/reach.py Message): signed for their address and
+    the partners they receive it for."""
+    return signing.dumps(
+        {"email": message.address, "partners": [partner.pk for partner in message.partners]},
+        salt=CORRESPONDENT_UNSUBSCRIBE_SALT,
+    )
+
+
+def correspondent_from_unsubscribe_token(token: str) -> str:
+    """The correspondent's address a link was made for; ValidationError in French otherwise."""
+    try:
+        payload = signing.loads(token, salt=CORRESPONDENT_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise ValidationError(
+            _("Ce lien de désabonnement n'est pas valide."), code="invalid"
+        ) from None
+    return payload.get("email", "")
+
+
+@transaction.atomic
+def correspondent_digest_refuse(*, token: str) -> int:
+    """The correspondent refuses the digest for every partner they still correspond for (a
+    former correspondent's link changes nothing); how many."""
+    email = correspondent_from_unsubscribe_token(token)
+    payload = signing.loads(token, salt=CORRESPONDENT_UNSUBSCRIBE_SALT)
+    partners = Partner.objects.filter(pk__in=payload.get("partners", []), correspondent_email=email)
+    return partners.update(correspondent_digest_refused=email) if email else 0
+
+
 @transaction.atomic
 def digest_subscription_set(*, user, receives_digest: bool) -> EmailPreferences:
     preferences, _created = EmailPreferences.objects.get_or_create(user=user)
@@ -242,7 +287,9 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
         issue, news = _issue_of_the_month(now)
     if issue is None:
         return None
-    people = list(recipients())
+    coverage = _reach()
+    people = list(recipients(coverage))
+    correspondents = correspondent_recipients(coverage)
     groups = recipient_groups(
         user_ids=[person.pk for person in people],
         group_ids=news.group_ids,
@@ -253,15 +300,23 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
         "base_url": absolute_url(""),
         "preferences_url": absolute_url(reverse("email_preferences")),
     }
-    for person in people:
-        own_groups = groups.get(person.pk, frozenset())
-        meetings = news.meetings_for(own_groups)
-        elections = news.elections_for(own_groups)
-        if person.email in done or not (news.shared_items or meetings or elections):
+    # A correspondent has no account: no group's meetings or elections (they open for
+    # members only), and an unsubscribe link of their own, signed for their address.
+    letters = [(person, person.email, groups.get(person.pk, frozenset())) for person in people]
+    letters += [(message, message.address, None) for message in correspondents]
+    for person, email, own_groups in letters:
+        meetings = news.meetings_for(own_groups) if own_groups is not None else []
+        elections = news.elections_for(own_groups) if own_groups is not None else []
+        if email in done or not (news.shared_items or meetings or elections):
             continue
-        link = absolute_url(reverse("digest_unsubscribe", args=[unsubscribe_token(person)]))
+        token = (
+            correspondent_unsubscribe_token(person)
+            if isinstance(person, Message)
+            else unsubscribe_token(person)
+        )
+        link = absolute_url(reverse("digest_unsubscribe", args=[token]))
         with transaction.atomic():
-            DigestDelivery.objects.create(issue=issue, email=person.email)
+            DigestDelivery.objects.create(issue=issue, email=email)
             queued = send_templated_email(
                 template="digest",
                 context={
@@ -271,7 +326,7 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
                     "elections": elections,
                     "unsubscribe_url": link,
                 },
-                to=[person.email],
+                to=[email],
                 headers={
                     "List-Unsubscribe": f"<{link}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -279,8 +334,8 @@ def digest_send(*, now: datetime.datetime | None = None) -> DigestIssue | None:
             )
             if any(result.status == TaskResultStatus.FAILED for result in queued):
                 # Sent at once (development) and refused: not recorded, tried again next run.
-                raise DigestInterrupted(person.email)
-        done.add(person.email)
+                raise DigestInterrupted(email)
+        done.add(email)
     issue.recipients = issue.deliveries.count()
     issue.save(update_fields=["recipients"])
     return issue

@@ -4,7 +4,8 @@ person, exported for them, and erased when they ask.
 The shell knows every app, so it finds a person's data by reflection: every row of the
 network's apps that points to their account, less the network's secrets and other people's
 identities. Erasure anonymises the account, removes what only makes sense with a person behind
-it (memberships, invitations, access requests, the login audit) and detaches the audit history
+it (memberships, invitations, access requests, the login audit, the person's place as a
+partner's correspondent for the network) and detaches the audit history
 from the account; contributions that belong to the network's record (an action posted for a
 partner, minutes) stay, without a name, and their free text is not scanned for it.
 """
@@ -23,9 +24,13 @@ from simple_history.models import registered_models
 
 from partners.emails import normalize_email
 from partners.history import authored
-from partners.models import AccessRequest, Invitation, Membership
+from partners.models import AccessRequest, Invitation, Membership, Partner
+from plenaries.models import ConvocationDelivery
 
 NETWORK_APPS = ("partners", "plenaries", "workgroups")
+# What replaces an erased address in the log of the convocations: the log keeps that the
+# partner was reached by email, not at which address.
+ERASED_ADDRESS = "adresse effacée"
 ACCOUNT_FIELDS = ["email", "first_name", "last_name", "date_joined", "last_login"]
 ERASED_DOMAIN = "efface.utopia.invalid"
 
@@ -93,6 +98,7 @@ def personal_data_export(*, user) -> dict:
         "compte": {name: getattr(user, name) for name in ACCOUNT_FIELDS},
         "exporte_le": timezone.now(),
         "donnees": {},
+        **(correspondent_data_export(email=user.email) if user.email else {}),
     }
     for model, field in _user_relations():
         rows = model._default_manager.filter(**{field.name: user})
@@ -127,6 +133,78 @@ def _written_form(value: str) -> str | None:
         return normalize_email(value)
     except ValidationError:
         return None
+
+
+# --- Correspondents for the network: people who may have no account --------------------------
+
+
+def _deliveries_to(email: str) -> list[ConvocationDelivery]:
+    """The log rows of the convocations sent to `email` (one address a line)."""
+    rows = ConvocationDelivery.objects.filter(addresses__contains=email).select_related(
+        "partner", "convocation__plenary"
+    )
+    return [row for row in rows if email in row.address_list]
+
+
+def correspondent_data_export(*, email: str) -> dict:
+    """What the portal holds about the person at `email` as a partner's correspondent for the
+    network (with or without an account): the partners they correspond for, with the name and
+    postal address given, and the convocations sent to that address."""
+    return {
+        "correspondant_pour": [
+            {
+                "partenaire": partner.name,
+                "nom": partner.correspondent_name,
+                "adresse_electronique": partner.correspondent_email,
+                "adresse_postale": partner.correspondent_address,
+                "recoit_la_lettre_mensuelle": partner.correspondent_receives_digest,
+            }
+            for partner in Partner.objects.filter(correspondent_email=email).order_by("name")
+        ],
+        "convocations_recues": [
+            {
+                "pleniere": str(delivery.convocation.plenary),
+                "envoi": delivery.convocation.get_kind_display(),
+                "pour": delivery.partner.name,
+                "le": delivery.recorded_at,
+            }
+            for delivery in _deliveries_to(email)
+        ],
+    }
+
+
+def correspondent_data_json(*, email: str) -> str:
+    return json.dumps(
+        {"adresse": email, "exporte_le": timezone.now(), **correspondent_data_export(email=email)},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+@transaction.atomic
+def correspondent_erase(*, email: str, by) -> dict:
+    """Erase the person at `email` as a correspondent: the partners they correspond for lose
+    their correspondent (name, address, postal address; the audit history never kept them),
+    and the log of the convocations keeps that the partner was reached, not at which
+    address."""
+    if not email:
+        return {"correspondant": 0, "journal_convocations": 0}
+    partners = 0
+    for partner in Partner.objects.filter(correspondent_email=email):
+        partner.correspondent_name = ""
+        partner.correspondent_email = ""
+        partner.correspondent_address = ""
+        authored(partner, by=by).save()
+        partners += 1
+    deliveries = 0
+    for delivery in _deliveries_to(email):
+        delivery.addresses = "\n".join(
+            ERASED_ADDRESS if address == email else address for address in delivery.address_list
+        )
+        delivery.save(update_fields=["addresses"])
+        deliveries += 1
+    return {"correspondant": partners, "journal_convocations": deliveries}
 
 
 def _login_audit_erase(*, email: str) -> int:
@@ -179,6 +257,7 @@ def personal_data_erase(*, user, by) -> dict:
             _written_as(AccessRequest.objects.all(), "email", email).delete()[0] if email else 0
         ),
         "journal_connexions": _login_audit_erase(email=email),
+        **correspondent_erase(email=email, by=by),
     }
     user.first_name = ""
     user.last_name = ""

@@ -295,9 +295,19 @@ def digest_unsubscribe(request, token: str):
     try:
         person = digest.user_from_unsubscribe_token(token)
     except ValidationError as error:
-        return render(
-            request, "utopia/digest_unsubscribe.html", {"error": error.messages[0]}, status=400
-        )
+        # Or a partner's correspondent, who has no account.
+        try:
+            email = digest.correspondent_from_unsubscribe_token(token)
+        except ValidationError:
+            return render(
+                request, "utopia/digest_unsubscribe.html", {"error": error.messages[0]}, status=400
+            )
+        if request.method == "POST":
+            digest.correspondent_digest_refuse(token=token)
+            return render(
+                request, "utopia/digest_unsubscribe.html", {"done": True, "correspondent": True}
+            )
+        return render(request, "utopia/digest_unsubscribe.html", {"email": email})
     if request.method == "POST":
         digest.digest_subscription_set(user=person, receives_digest=False)
         return render(request, "utopia/digest_unsubscribe.html", {"done": True})

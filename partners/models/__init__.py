@@ -27,7 +27,16 @@ __all__ = [
 
 # Audit trail (django-simple-history): every change staff or members make to these is kept with
 # who and when, and shown in the admin. ActionTransition is already a log of its own.
-register(Partner)
+# A correspondent's details are kept only while they are the correspondent: never copied.
+register(
+    Partner,
+    excluded_fields=[
+        "correspondent_name",
+        "correspondent_email",
+        "correspondent_address",
+        "correspondent_digest_refused",
+    ],
+)
 register(Charter)
 register(Signature)
 register(FieldOfAction)

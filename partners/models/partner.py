@@ -1,4 +1,5 @@
 from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners import search
 from partners.collation import COLLATION
+from partners.emails import normalize_email
 from partners.markup import render_markdown, validate_markup
 from partners.uploads import random_upload_path
 from partners.validators import phone_validator, validate_single_line, validate_siren
@@ -17,6 +19,11 @@ from .taxonomy import FieldOfAction, Neighbourhood
 class PartnerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def to_reach(self):
+        """The partners the network's mail goes to: every active one but the CCAS, which
+        sends it."""
+        return self.active().exclude(kind=PartnerKind.COORDINATOR)
 
     def search(self, query: str):
         """Accent- and case-insensitive search on the name, acronym, presentation, public served
@@ -210,6 +217,34 @@ class Partner(models.Model):
     siren = models.CharField(
         _("SIREN"), max_length=9, blank=True, validators=[validate_siren, validate_single_line]
     )
+    # The network's own contact, distinct from the public one above: who receives the
+    # convocations and the network's mail for the partner, account or not. Its data is kept
+    # only while that person is the correspondent: the audit history never copies it (see
+    # partners/models/__init__.py) and a new address forgets the old one's digest refusal.
+    correspondent_name = models.CharField(
+        _("correspondant pour le réseau"),
+        max_length=150,
+        blank=True,
+        help_text=_("Prénom et nom de la personne qui reçoit le courrier du réseau UTOPIA."),
+        validators=[validate_single_line],
+    )
+    correspondent_email = models.EmailField(
+        _("adresse électronique du correspondant"),
+        blank=True,
+        help_text=_(
+            "Vide : les convocations vont à l'adresse publique de la fiche, ou par courrier."
+        ),
+        validators=[validate_single_line],
+    )
+    correspondent_address = models.TextField(
+        _("adresse postale du correspondant"),
+        blank=True,
+        max_length=300,
+        help_text=_("Pour les lettres de convocation. Vide : l'adresse de la fiche."),
+    )
+    # The correspondent's address when they unsubscribed from the monthly digest (with the
+    # link of a digest: they have no account, hence no preferences page).
+    correspondent_digest_refused = models.EmailField(blank=True, editable=False)
     is_active = models.BooleanField(_("actif"), default=True)
     is_trusted = models.BooleanField(
         _("partenaire de confiance"),
@@ -263,6 +298,9 @@ class Partner(models.Model):
 
     def save(self, *args, **kwargs):
         self.siren = self.siren.replace(" ", "")
+        if self.correspondent_digest_refused != self.correspondent_email:
+            # A new correspondent chooses for themselves; the former one's address goes.
+            self.correspondent_digest_refused = ""
         self.description_html = render_markdown(self.description)
         # A new partner has no fields of action yet: they are added to its search text when
         # they are set (partners.receivers.refresh_partner_search_text).
@@ -276,6 +314,7 @@ class Partner(models.Model):
                 "description_html",
                 "search_names",
                 "search_text",
+                "correspondent_digest_refused",
             }
         super().save(*args, **kwargs)
 
@@ -299,6 +338,14 @@ class Partner(models.Model):
             )
         )
 
+    def clean(self):
+        super().clean()
+        if self.correspondent_email:
+            try:
+                self.correspondent_email = normalize_email(self.correspondent_email)
+            except ValidationError as error:
+                raise ValidationError({"correspondent_email": error.messages}) from None
+
     @property
     def display_name(self):
         if self.acronym and self.acronym.lower() not in self.name.lower():
@@ -310,3 +357,19 @@ class Partner(models.Model):
         if self.last_confirmed_at is None:
             return True
         return self.last_confirmed_at < timezone.now() - timezone.timedelta(days=365)
+
+    @property
+    def correspondent_receives_digest(self) -> bool:
+        return bool(self.correspondent_email) and (
+            self.correspondent_digest_refused != self.correspondent_email
+        )
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """Where a letter to the partner goes: its correspondent's postal address, or the
+        address of its page."""
+        if self.correspondent_address.strip():
+            lines = self.correspondent_address.splitlines()
+        else:
+            lines = [self.address, " ".join(p for p in (self.postal_code, self.city) if p)]
+        return [line.strip() for line in lines if line.strip()]

@@ -1,6 +1,6 @@
 from simple_history import register
 
-from .participation import Attendance, Convocation, Registration
+from .participation import Attendance, Convocation, ConvocationDelivery, Registration
 from .plenary import AgendaItem, Plenary, PlenaryDocument, semester_bounds, semester_of
 from .theme import Decision, Theme
 
@@ -8,6 +8,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Convocation",
+    "ConvocationDelivery",
     "Decision",
     "Plenary",
     "PlenaryDocument",

@@ -33,6 +33,7 @@ class Convocation(models.Model):
     )
     partner_count = models.PositiveIntegerField(_("partenaires convoqués"), default=0)
     recipient_count = models.PositiveIntegerField(_("destinataires"), default=0)
+    letter_count = models.PositiveIntegerField(_("partenaires à contacter par courrier"), default=0)
 
     class Meta:
         ordering = ["-sent_at"]
@@ -41,6 +42,57 @@ class Convocation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.plenary}"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("Courriel")
+    LETTER = "letter", _("Courrier (à contacter par courrier)")
+
+
+class ConvocationDelivery(models.Model):
+    """How one partner was reached by a sending of the convocation: the addresses it went to,
+    or none, when the partner is to be written to by post. Every partner to reach has its row,
+    so that none is skipped in silence."""
+
+    Channel = DeliveryChannel
+
+    convocation = models.ForeignKey(
+        Convocation,
+        verbose_name=_("envoi"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partenaire"),
+        on_delete=models.CASCADE,
+        related_name="convocation_deliveries",
+    )
+    channel = models.CharField(_("moyen"), max_length=10, choices=Channel)
+    addresses = models.TextField(_("adresses"), blank=True, help_text=_("Une par ligne."))
+    recorded_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["convocation", "partner__name"]
+        verbose_name = _("destinataire d'une convocation")
+        verbose_name_plural = _("destinataires des convocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convocation", "partner"], name="delivery_one_per_partner"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel=DeliveryChannel.EMAIL) & ~Q(addresses="")
+                | Q(channel=DeliveryChannel.LETTER, addresses=""),
+                name="delivery_channel_matches_addresses",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} — {self.get_channel_display()}"
+
+    @property
+    def address_list(self) -> list[str]:
+        return self.addresses.splitlines()
 
 
 # Choices live outside their model (which names them as an attribute) so that its Meta's

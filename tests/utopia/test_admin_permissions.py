@@ -363,6 +363,13 @@ PAGES = [
     export("presences", "plenaries.export_attendance", "plenaries.view_attendance"),
     export("membres-groupes", "workgroups.export_group_members", "workgroups.view_groupmembership"),
     Page("plenaries_plenary_cadence", "plenaries.view_plenary"),
+    # Seeing the coverage; sending needs plenaries.change_plenary (tests/plenaries/test_convene.py).
+    Page(
+        "plenaries_plenary_convene",
+        "plenaries.view_plenary",
+        args=lambda: [PlenaryFactory().pk],
+        near_permission="plenaries.view_convocation",
+    ),
     Page(
         "plenaries_plenary_attendance",
         "plenaries.record_attendance",

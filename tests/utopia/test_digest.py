@@ -288,9 +288,10 @@ def test_sending_queries_grow_only_by_the_record_of_each_recipient(
 
     # The month's issue (none yet), the previous one, the nine lists of content(), the issue's
     # checks and insert in their transaction, the earlier months' addresses forgotten, the
-    # recipients, their groups and the addresses already served, then the count and update of
-    # the issue; for each recipient, its record inside a savepoint.
-    with django_assert_num_queries(25 + 3 * size):
+    # partners to reach and their members (partners/reach.py), the recipients' accounts, their
+    # groups and the addresses already served, then the count and update of the issue; for
+    # each recipient, its record inside a savepoint.
+    with django_assert_num_queries(27 + 3 * size):
         issue = send(django_capture_on_commit_callbacks)
 
     assert issue.recipients == size
