@@ -384,9 +384,9 @@ class PlenaryAdmin(AuditedAdmin):
                 self.message_user(
                     request,
                     _(
-                        "Convocation envoyée. Par courriel : %(email)d partenaires sur "
-                        "%(total)d (%(messages)d messages). À contacter par courrier : "
-                        "%(letters)d."
+                        "Convocation envoyée. Partenaires joints par courriel : %(email)d sur "
+                        "%(total)d ; messages envoyés : %(messages)d ; à contacter par "
+                        "courrier : %(letters)d."
                     )
                     % {
                         "email": convocation.partner_count - convocation.letter_count,

@@ -95,7 +95,7 @@ def partner_from_answer_token(
             code="invalid",
         )
     convened = plenary.convened_at.isoformat() if plenary.convened_at else ""
-    if plenary.status != Plenary.Status.CONVENED or payload.get("convened") != convened:
+    if plenary.status == Plenary.Status.CANCELLED or payload.get("convened") != convened:
         raise ValidationError(
             _(
                 "Ce lien vient d'une convocation qui ne vaut plus (la plénière a été annulée "
@@ -104,7 +104,7 @@ def partner_from_answer_token(
             ),
             code="superseded",
         )
-    if not plenary.registration_open(today):
+    if plenary.status != Plenary.Status.CONVENED or not plenary.registration_open(today):
         raise ValidationError(
             _(
                 "La date limite de réponse (%(date)s) est passée : ce lien n'est plus valable. "
@@ -182,7 +182,10 @@ def _send(*, plenary: Plenary, kind: str, by, previous: dict | None = None) -> C
             message.address,
             {
                 **context,
-                "answers": [(partner, links.get(partner.pk, "")) for partner in message.partners],
+                "answers": [
+                    {"partner": partner, "link": links.get(partner.pk, "")}
+                    for partner in message.partners
+                ],
             },
         )
         for message in messages

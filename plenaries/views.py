@@ -293,7 +293,7 @@ def registration_csv_rows(plenary: Plenary):
             registration.attendee_count,
             " ; ".join(registration.attendee_names.splitlines()),
             registration.comment,
-            (by.get_full_name() or by.email) if by else "",
+            (by.get_full_name() or by.email) if by else "lien de la convocation",
             timezone.localtime(registration.answered_at).strftime("%d/%m/%Y %H:%M"),
         ]
 

@@ -70,7 +70,10 @@ def test_sending_from_the_convene_page_records_how_each_partner_was_reached(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(convene_url(plenary_in_preparation), follow=True)
     text = text_of(response)
-    assert "Par courriel : 1 partenaires sur 2 (2 messages). À contacter par courrier : 1." in text
+    assert (
+        "Partenaires joints par courriel : 1 sur 2 ; messages envoyés : 2 ; à contacter par "
+        "courrier : 1." in text
+    )
     assert sorted(message.to[0] for message in mailoutbox) == [
         "camille@emergence.fr",
         "membre@exemple.fr",
