@@ -64,5 +64,10 @@ def test_an_optional_part_already_filled_is_open(client, member, partner):
 def test_the_partner_page_form_has_headed_sections(client, manager, partner):
     client.force_login(manager)
     html = client.get(f"/partenaires/{partner.slug}/modifier/").content.decode()
-    assert sections(html) == ["Présentation", "Accueil du public", "Coordonnées"]
+    assert sections(html) == [
+        "Présentation",
+        "Accueil du public",
+        "Coordonnées",
+        "Correspondant pour le réseau (non public)",  # for its managers and the CCAS only
+    ]
     assert set(folded(html)) == {"Identification (facultatif)", "Logo (facultatif)"}
