@@ -172,6 +172,7 @@ class PartnerUpdateView(ScopedPermissionRequiredMixin, OneLookupMixin, UpdateVie
         choices.offer_fields_of_action(form.fields["fields_of_action"])
         choices.offer_neighbourhoods(form.fields["neighbourhood"])
         return form
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["correspondent"] = has_portal_perm(
