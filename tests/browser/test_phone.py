@@ -26,12 +26,18 @@ def screenshots_dir() -> Path:
     return Path(os.environ.get("SCREENSHOTS_DIR") or settings.BASE_DIR / "var" / "screenshots")
 
 
+def phone(page):
+    """A phone-sized page without animations: axe-core must not read the menu mid-slide."""
+    page.emulate_media(reduced_motion="reduce")
+    page.set_viewport_size(PHONE)
+
+
 def main_menu(page):
     return page.get_by_role("navigation", name="Navigation principale")
 
 
 def test_menu_folds_behind_a_button_that_the_keyboard_opens_and_closes(page, demo_site):  # noqa: F811
-    page.set_viewport_size(PHONE)
+    phone(page)
     page.goto(page.base_url + "/partenaires/")
     button = page.get_by_role("button", name="Menu")
     expect(button).to_be_visible()
@@ -111,7 +117,7 @@ def test_lists_put_results_first_and_fold_their_filters_on_a_phone(
     summary,
     hidden_field,
 ):
-    page.set_viewport_size(PHONE)
+    phone(page)
     page.goto(page.base_url + path)
     disclosure = page.locator("summary", has_text=re.compile(r"^Filtrer"))
     expect(disclosure).to_have_text(summary)
