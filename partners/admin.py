@@ -3,8 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, F, Value, When
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -345,6 +351,80 @@ class ActionTransitionInline(admin.TabularInline):
         return False
 
 
+class ActionDecisionForm(forms.Form):
+    """One decision on the decision page: publish, or ask for changes or refuse with a
+    message to the partner (required: the service says so too)."""
+
+    DECISIONS = {
+        "publish": _("Publier"),
+        "request_changes": _("Demander des modifications"),
+        "reject": _("Refuser"),
+    }
+    message = forms.CharField(
+        label=_("Message au partenaire"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+    def __init__(self, *args, decision: str, **kwargs):
+        super().__init__(*args, prefix=decision, **kwargs)
+        self.decision = decision
+        if decision == "publish":
+            self.fields["message"].label = _("Message au partenaire (facultatif)")
+
+    def clean(self):
+        cleaned = super().clean()
+        decision, message = self.decision, (cleaned.get("message") or "").strip()
+        if decision == "request_changes" and not message:
+            self.add_error(
+                "message",
+                _("Expliquez au partenaire ce qu'il doit modifier : le message est obligatoire."),
+            )
+        if decision == "reject" and not message:
+            self.add_error(
+                "message",
+                _("Donnez au partenaire la raison du refus : le message est obligatoire."),
+            )
+        cleaned["message"] = message
+        return cleaned
+
+
+def _last_decision(action: Action):
+    return action.transitions.select_related("by").order_by("-at", "-pk").first()
+
+
+def already_decided(action: Action) -> str:
+    """What the agent who comes second is told: who decided, when, and what."""
+    step = _last_decision(action)
+    if step is None:
+        return _("Cette action n'attend pas de décision (statut : %(status)s).") % {
+            "status": action.get_status_display()
+        }
+    by = step.by.get_full_name() or step.by.email if step.by else _("quelqu'un")
+    return _(
+        "Cette action a déjà été traitée : %(status)s par %(by)s le %(at)s. Rien n'a été changé."
+    ) % {
+        "status": step.get_to_status_display().lower(),
+        "by": by,
+        "at": date_format(timezone.localtime(step.at), "j F Y à H:i"),
+    }
+
+
+def decided(action: Action):
+    if action.status == Action.Status.PUBLISHED:
+        return format_html(
+            _('« {title} » est publiée : <a href="{url}">voir la page publique</a>.'),
+            title=action.title,
+            url=action.get_absolute_url(),
+        )
+    if action.status == Action.Status.CHANGES_REQUESTED:
+        text = _("Modifications demandées pour « %(title)s » : le partenaire est prévenu.")
+    else:
+        text = _("« %(title)s » est refusée : le partenaire est prévenu.")
+    return text % {"title": action.title}
+
+
 MODERATION_SERVICES = {
     "submit": lambda *, action, by, message: services.action_submit(action=action, by=by),
     "publish": services.action_publish,
@@ -468,26 +548,97 @@ class ActionAdmin(AuditedAdmin):
     def has_moderate_permission(self, request):
         return request.user.has_perm("partners.moderate_action")
 
-    def response_change(self, request, obj):
-        decision = request.POST.get("_moderation")
-        if decision in MODERATION_SERVICES:
-            self._moderate(request, [obj], decision, request.POST.get("moderation_message", ""))
-            return redirect(request.path)
-        return super().response_change(request, obj)
+    # --- the decision page: deciding is never the change form's Save button -------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/decider/",
+                self.admin_site.admin_view(self.decide_view),
+                name="partners_action_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("décision"))
+    def decision_link(self, action):
+        if action.status != Action.Status.SUBMITTED:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:partners_action_decide", args=[action.pk]),
+            _("Décider"),
+        )
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return [*shown, "decision_link"] if self.has_moderate_permission(request) else shown
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if "_moderation" in request.POST and not self.has_moderate_permission(request):
-            # Refused before the form is saved: a moderation button posted without the
-            # permission changes nothing, not even the other fields of the form.
-            raise PermissionDenied
         extra_context = extra_context or {}
         if object_id and self.has_moderate_permission(request):
             action = Action.objects.filter(pk=object_id).first()
-            if action is not None:
-                extra_context["moderation_choices"] = services.action_allowed_transitions(
-                    action
-                ) - {"submit"}
+            if action is not None and services.action_allowed_transitions(action) & set(
+                ActionDecisionForm.DECISIONS
+            ):
+                extra_context["decide_url"] = reverse(
+                    "admin:partners_action_decide", args=[action.pk]
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id):
+        """One screen to moderate an action: the action as the public will see it, its history
+        of decisions, and three different decisions (each its own form and button)."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        action = get_object_or_404(
+            Action.objects.select_related("partner").prefetch_related(
+                "co_organisers", "fields_of_action"
+            ),
+            pk=object_id,
+        )
+        queue = reverse("admin:partners_action_changelist") + "?status__exact=submitted"
+        forms_by_decision = {
+            name: ActionDecisionForm(decision=name) for name in ActionDecisionForm.DECISIONS
+        }
+        if request.method == "POST":
+            decision = request.POST.get("decision")
+            if decision not in ActionDecisionForm.DECISIONS:
+                raise PermissionDenied
+            form = ActionDecisionForm(request.POST, decision=decision)
+            forms_by_decision[decision] = form
+            if form.is_valid():
+                with transaction.atomic():
+                    # The status this agent saw, checked on the locked row: of two agents
+                    # deciding at once (or a double click), the second changes nothing.
+                    current = Action.objects.select_for_update().get(pk=action.pk)
+                    if current.status != request.POST.get("seen"):
+                        self.message_user(request, already_decided(current), messages.WARNING)
+                        return redirect(queue)
+                    MODERATION_SERVICES[decision](
+                        action=current, by=request.user, message=form.cleaned_data["message"]
+                    )
+                current.refresh_from_db()
+                self.message_user(request, decided(current), messages.SUCCESS)
+                return redirect(queue)
+        allowed = services.action_allowed_transitions(action)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Décider de l’action « %(title)s »") % {"title": action.title},
+            "action": action,
+            "decision_forms": [
+                (name, label, forms_by_decision[name])
+                for name, label in ActionDecisionForm.DECISIONS.items()
+                if name in allowed
+            ],
+            "already": None
+            if allowed & set(ActionDecisionForm.DECISIONS)
+            else already_decided(action),
+            "transitions": action.transitions.select_related("by"),
+            "queue_url": queue,
+        }
+        return TemplateResponse(request, "admin/partners/action/decide.html", context)
 
     @admin.action(description=_("Publier les actions sélectionnées"), permissions=["moderate"])
     def publish_selected(self, request, queryset):

@@ -2,6 +2,7 @@
 changes with a message, decisions from an action's own page; all through the services."""
 
 import pytest
+from django.utils.html import escape
 
 from partners.models import Action, ActionTransition
 from tests.factories import ActionFactory, FieldOfActionFactory
@@ -119,28 +120,89 @@ def admin_form(action, **extra):
     return data
 
 
-def test_staff_decide_from_the_action_page(client, staff, queue):
+def decide_url(action) -> str:
+    return f"{CHANGELIST}{action.pk}/decider/"
+
+
+def test_the_action_form_saves_fields_and_never_decides(client, staff, queue):
     action = queue[0]
     client.force_login(staff)
     url = f"{CHANGELIST}{action.pk}/change/"
     page = client.get(url).content.decode()
-    assert "Enregistrer et publier" in page
-    assert "Enregistrer et demander des modifications" in page
+    assert f'href="{decide_url(action)}"' in page
+    assert "Enregistrer et publier" not in page
+    client.post(url, admin_form(action, title="Titre relu", _moderation="publish"))
+    action.refresh_from_db()
+    assert action.title == "Titre relu"
+    assert action.status == Status.SUBMITTED
+
+
+def test_the_decision_page_shows_the_action_as_the_public_will_and_its_history(
+    client, staff, queue
+):
+    action = queue[0]
+    client.force_login(staff)
+    page = client.get(decide_url(action)).content.decode()
+    assert escape(action.summary) in page
+    assert "Historique des décisions" in page
+    for label in ("Publier", "Demander des modifications", "Refuser"):
+        assert f">{label}</button>" in page
+    assert "Enregistrer" not in page
+
+
+def test_publishing_lands_on_the_queue_with_a_link_to_the_public_page(client, staff, queue):
+    action = queue[0]
+    client.force_login(staff)
     response = client.post(
-        url,
-        admin_form(action, _moderation="request_changes", moderation_message=""),
-        follow=True,
-    )
-    assert "le message est obligatoire" in response.content.decode()
-    assert Action.objects.get(pk=action.pk).status == Status.SUBMITTED
-    client.post(
-        url,
-        admin_form(action, title="Titre relu", _moderation="publish", moderation_message="Merci !"),
+        decide_url(action), {"decision": "publish", "seen": "submitted"}, follow=True
     )
     action.refresh_from_db()
     assert action.status == Status.PUBLISHED
-    assert action.title == "Titre relu"
-    assert action.transitions.last().message == "Merci !"
+    assert response.redirect_chain[-1][0] == f"{CHANGELIST}?status__exact=submitted"
+    assert f'<a href="{action.get_absolute_url()}">voir la page publique</a>' in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("decision", ["request_changes", "reject"])
+def test_asking_changes_or_refusing_without_a_message_is_a_field_error(
+    client, staff, queue, decision
+):
+    action = queue[0]
+    client.force_login(staff)
+    response = client.post(
+        decide_url(action), {"decision": decision, "seen": "submitted", f"{decision}-message": " "}
+    )
+    assert response.status_code == 200
+    assert "le message est obligatoire" in response.content.decode()
+    assert 'class="errorlist"' in response.content.decode()
+    assert Action.objects.get(pk=action.pk).status == Status.SUBMITTED
+    client.post(
+        decide_url(action),
+        {"decision": decision, "seen": "submitted", f"{decision}-message": "Précisez."},
+    )
+    action.refresh_from_db()
+    assert action.status != Status.SUBMITTED
+    assert action.transitions.last().message == "Précisez."
+
+
+def test_a_second_decision_is_not_applied_and_says_who_decided(client, staff, queue):
+    from tests.factories import StaffFactory
+
+    action = queue[0]
+    first = StaffFactory(first_name="Claire", last_name="Agent")
+    client.force_login(first)
+    client.post(decide_url(action), {"decision": "publish", "seen": "submitted"})
+    client.force_login(staff)
+    response = client.post(
+        decide_url(action),
+        {"decision": "reject", "seen": "submitted", "reject-message": "Non."},
+        follow=True,
+    )
+    action.refresh_from_db()
+    assert action.status == Status.PUBLISHED
+    assert action.transitions.count() == 1
+    assert "déjà été traitée : publiée par Claire Agent" in response.content.decode()
 
 
 def test_admin_image_upload_is_checked_like_in_my_space(client, staff, queue):

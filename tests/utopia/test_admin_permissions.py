@@ -371,6 +371,12 @@ PAGES = [
         near_permission="plenaries.view_convocation",
     ),
     Page(
+        "partners_action_decide",
+        "partners.moderate_action",
+        args=lambda: [ActionFactory(status=Action.Status.SUBMITTED).pk],
+        near_permission="partners.change_action",
+    ),
+    Page(
         "plenaries_plenary_attendance",
         "plenaries.record_attendance",
         args=lambda: [PlenaryFactory().pk],
@@ -624,19 +630,17 @@ def test_staff_without_export_permission_see_no_export_offered(client):
     assert 'href="/admin/exports/"' not in client.get("/admin/").content.decode()
 
 
-def test_moderation_buttons_need_the_moderate_permission(client):
+def test_the_decision_page_needs_the_moderate_permission(client):
     action = ActionFactory(status=Action.Status.SUBMITTED)
-    url = f"/admin/partners/action/{action.pk}/change/"
-    client.force_login(agent("partners.change_action"))
-    assert 'value="publish"' not in client.get(url).content.decode()
-    response = client.post(url, {"_moderation": "publish", "title": "Titre changé"})
-    assert response.status_code == 403
-    unchanged = fresh(action)
-    assert unchanged.status == Action.Status.SUBMITTED
-    assert unchanged.title == action.title
+    url = reverse("admin:partners_action_decide", args=[action.pk])
+    client.force_login(agent("partners.change_action", "partners.view_action"))
+    assert url not in client.get(f"/admin/partners/action/{action.pk}/change/").content.decode()
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"decision": "publish"}).status_code == 403
+    assert fresh(action).status == Action.Status.SUBMITTED
 
     client.force_login(agent("partners.change_action", "partners.moderate_action"))
-    assert 'value="publish"' in client.get(url).content.decode()
+    assert url in client.get(f"/admin/partners/action/{action.pk}/change/").content.decode()
 
 
 def test_routing_a_need_report_needs_the_triage_permission(client):
