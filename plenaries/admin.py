@@ -5,12 +5,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from partners.admin import AuditedAdmin
 from partners.exports import csv_response
@@ -30,6 +32,7 @@ from plenaries.models import (
     Registration,
     Theme,
 )
+from plenaries.steps import plenary_steps
 from plenaries.views import REGISTRATION_HEADER, registration_csv_rows
 
 
@@ -237,8 +240,46 @@ class PlenaryAdmin(AuditedAdmin):
                 self.admin_site.admin_view(self.attendance_view),
                 name="plenaries_plenary_attendance",
             ),
+            path(
+                "<int:pk>/etape/<slug:step>/",
+                self.admin_site.admin_view(require_POST(self.step_view)),
+                name="plenaries_plenary_step",
+            ),
             *super().get_urls(),
         ]
+
+    # The steps run by a button on the plenary's page (plenaries/steps.py), with their service
+    # and what the agent is told once it is done.
+    STEP_SERVICES = {
+        "convoquer": (services.plenary_convene, _("Les partenaires sont convoqués.")),
+        "tenue": (services.plenary_mark_held, _("La plénière est marquée comme tenue.")),
+        "publier": (services.minutes_publish, _("Le compte rendu est publié.")),
+    }
+
+    def step_view(self, request, pk, step):
+        if step not in self.STEP_SERVICES:
+            raise Http404
+        plenary = get_object_or_404(Plenary, pk=pk)
+        if not self.has_change_permission(request, plenary):
+            raise PermissionDenied
+        service, done = self.STEP_SERVICES[step]
+        try:
+            service(plenary=plenary, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect(reverse("admin:plenaries_plenary_change", args=[plenary.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        plenary = Plenary.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if plenary is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "plenary_steps": plenary_steps(plenary),
+                "can_run_steps": self.has_change_permission(request, plenary),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         before = Plenary.objects.filter(pk=obj.pk).values_list("sequence", flat=True).first()

@@ -371,6 +371,14 @@ PAGES = [
         near_permission="plenaries.view_convocation",
     ),
     Page(
+        "plenaries_plenary_step",
+        "plenaries.change_plenary",
+        args=lambda: [plenary_to_convene().pk, "convoquer"],
+        near_permission="plenaries.view_plenary",
+        served=lambda response: response.status_code == 302,
+        method="post",
+    ),
+    Page(
         "partners_action_decide",
         "partners.moderate_action",
         args=lambda: [ActionFactory(status=Action.Status.SUBMITTED).pk],
