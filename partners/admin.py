@@ -241,7 +241,13 @@ class SignatureAdmin(AuditedAdmin):
 class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "partner", "role", "created_at"]
     list_filter = ["role"]
-    search_fields = ["user__email", "user__last_name", "partner__name"]
+    search_fields = [
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "partner__name",
+        "partner__acronym",
+    ]
     autocomplete_fields = ["user", "partner"]
     list_select_related = ["user", "partner"]
 
@@ -297,6 +303,108 @@ class AccessRequestAdmin(AuditedAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("partners.decide_access_request")
+
+    # --- the decision page: accept or refuse, each its own button ---------------------------
+
+    DECISIONS = {
+        "approve": (
+            _("Accepter et envoyer une invitation"),
+            services.access_request_approve,
+            _("Demande de %(name)s acceptée : une invitation est envoyée à %(email)s."),
+        ),
+        "refuse": (
+            _("Refuser"),
+            services.access_request_refuse,
+            _("Demande de %(name)s refusée : la personne en est informée."),
+        ),
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/decider/",
+                self.admin_site.admin_view(self.decide_view),
+                name="partners_accessrequest_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("décision"))
+    def decision_link(self, access_request):
+        if access_request.status != AccessRequest.Status.PENDING:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:partners_accessrequest_decide", args=[access_request.pk]),
+            _("Décider"),
+        )
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return [*shown, "decision_link"] if self.has_decide_permission(request) else shown
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id and object_id.isdigit() and self.has_decide_permission(request):
+            pending = AccessRequest.objects.filter(
+                pk=object_id, status=AccessRequest.Status.PENDING
+            ).exists()
+            if pending:
+                extra_context["decide_url"] = reverse(
+                    "admin:partners_accessrequest_decide", args=[object_id]
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id):
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        access_request = get_object_or_404(
+            AccessRequest.objects.select_related("partner", "decided_by"), pk=object_id
+        )
+        queue = reverse("admin:partners_accessrequest_changelist") + "?status__exact=pending"
+        if request.method == "POST":
+            decision = request.POST.get("decision")
+            if decision not in self.DECISIONS:
+                raise PermissionDenied
+            _label, service, done = self.DECISIONS[decision]
+            try:
+                with transaction.atomic():
+                    # Locked, then checked: of two agents deciding at once (or a double
+                    # click), the second changes nothing and is told who decided.
+                    current = (
+                        AccessRequest.objects.select_for_update()
+                        .select_related("partner")
+                        .get(pk=access_request.pk)
+                    )
+                    if current.status != AccessRequest.Status.PENDING:
+                        self.message_user(
+                            request, access_request_already_decided(current), messages.WARNING
+                        )
+                        return redirect(queue)
+                    service(access_request=current, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return redirect(request.path)
+            self.message_user(
+                request,
+                done % {"name": current.full_name, "email": current.email},
+                messages.SUCCESS,
+            )
+            return redirect(queue)
+        pending = access_request.status == AccessRequest.Status.PENDING
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Décider de la demande d’accès de %(name)s")
+            % {"name": access_request.full_name},
+            "access_request": access_request,
+            "decisions": [(name, entry[0]) for name, entry in self.DECISIONS.items()]
+            if pending
+            else [],
+            "already": None if pending else access_request_already_decided(access_request),
+            "queue_url": queue,
+        }
+        return TemplateResponse(request, "admin/partners/accessrequest/decide.html", context)
 
     @admin.action(description=_("Accepter et envoyer une invitation"), permissions=["decide"])
     def approve(self, request, queryset):
@@ -390,6 +498,19 @@ class ActionDecisionForm(forms.Form):
         return cleaned
 
 
+def access_request_already_decided(access_request: AccessRequest) -> str:
+    by = access_request.decided_by
+    return _(
+        "Cette demande a déjà été traitée : %(status)s par %(by)s le %(at)s. Rien n'a été changé."
+    ) % {
+        "status": access_request.get_status_display().lower(),
+        "by": (by.get_full_name() or by.email) if by else _("quelqu'un"),
+        "at": date_format(timezone.localtime(access_request.decided_at), "j F Y à H:i")
+        if access_request.decided_at
+        else "—",
+    }
+
+
 def _last_decision(action: Action):
     return action.transitions.select_related("by").order_by("-at", "-pk").first()
 
@@ -476,7 +597,7 @@ class ActionAdmin(AuditedAdmin):
         "fields_of_action",
         "partner__is_trusted",
     ]
-    search_fields = ["title", "slug", "partner__name", "search_text"]
+    search_fields = ["title", "slug", "partner__name", "partner__acronym", "search_text"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner", "co_organisers"]
     filter_horizontal = ["fields_of_action"]

@@ -146,7 +146,7 @@ class PlenaryAdmin(AuditedAdmin):
         "registration_deadline",
         "minutes_published_on",
     ]
-    list_filter = ["status", "year", "minutes_visibility"]
+    list_filter = ["status", "year", "semester", "minutes_visibility"]
     date_hierarchy = "date"
     inlines = [AgendaItemInline, PlenaryDocumentInline, DecisionInline]
     readonly_fields = ["status", "convened_at", "convened_by", "sequence", "tools"]

@@ -158,6 +158,13 @@ class RepresentativeAdmin(AuditedAdmin):
 @admin.register(PilotTerm)
 class PilotTermAdmin(AuditedAdmin):
     list_display = ["user", "group", "partner", "started_on", "ended_on", "source"]
+    search_fields = [
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "partner__name",
+        "group__name",
+    ]
     list_filter = ["source", "group"]
     readonly_fields = ["election", "recorded_by", "recorded_at"]
 
@@ -197,6 +204,7 @@ class ParticipationInline(admin.TabularInline):
 @admin.register(Election)
 class ElectionAdmin(AuditedAdmin):
     list_display = ["group", "opens_at", "closes_at", "closed_at", "winner"]
+    search_fields = ["group__name"]
     list_filter = ["group"]
     inlines = [CandidateInline, ParticipationInline]
     readonly_fields = [
@@ -244,6 +252,7 @@ class ElectionAdmin(AuditedAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(AuditedAdmin):
     list_display = ["group", "starts_at", "place"]
+    search_fields = ["group__name", "place"]
     list_filter = ["group"]
     date_hierarchy = "starts_at"
 
@@ -251,6 +260,7 @@ class MeetingAdmin(AuditedAdmin):
 @admin.register(Document)
 class DocumentAdmin(AuditedAdmin):
     list_display = ["title", "group", "content_type", "size", "uploaded_at"]
+    search_fields = ["title", "group__name"]
     list_filter = ["group"]
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     exclude = ["file"]  # uploads go through the group space, which checks their content
@@ -284,5 +294,6 @@ class ExpertiseMessageInline(admin.StackedInline):
 @admin.register(ExpertiseRequest)
 class ExpertiseRequestAdmin(AuditedAdmin):
     list_display = ["subject", "group", "partner", "status", "created_at"]
+    search_fields = ["subject", "group__name", "partner__name", "partner__acronym"]
     list_filter = ["status", "group"]
     inlines = [ExpertiseMessageInline]

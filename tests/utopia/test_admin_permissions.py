@@ -379,6 +379,12 @@ PAGES = [
         method="post",
     ),
     Page(
+        "partners_accessrequest_decide",
+        "partners.decide_access_request",
+        args=lambda: [AccessRequestFactory().pk],
+        near_permission="partners.change_accessrequest",
+    ),
+    Page(
         "partners_action_decide",
         "partners.moderate_action",
         args=lambda: [ActionFactory(status=Action.Status.SUBMITTED).pk],
