@@ -1,0 +1,144 @@
+"""The back-office as a CCAS agent (the "Agent du CCAS" group, not a superuser) uses it:
+moderate an action from "À traiter" to its public page, route a need report, take a plenary
+from planned to published minutes. axe-core checks every back-office page on the way, and the
+index, every list and every change form an agent can open, found by following links."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import resolve
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from partners.models import Action
+from plenaries.models import Plenary
+from tests.browser.conftest import assert_accessible, login
+from tests.crawl import crawl_admin
+from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    MembershipFactory,
+    NeedReportFactory,
+    PlenaryFactory,
+    StaffFactory,
+    WorkingGroupFactory,
+)
+from utopia.models import NeedReport
+from utopia.staff import AGENT_GROUP
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def agent(db):
+    account = StaffFactory(
+        email="claire@ccas-thionville.fr", first_name="Claire", is_superuser=False
+    )
+    account.groups.add(Group.objects.get(name=AGENT_GROUP))
+    return account
+
+
+def test_an_agent_moderates_an_action_from_the_to_do_list_to_the_public_page(page, agent):
+    action = ActionFactory(status=Action.Status.SUBMITTED, title="Atelier numérique")
+    login(page, agent)
+    page.goto(page.base_url + "/admin/")
+    assert_accessible(page)
+    page.get_by_role("link", name="1 action attend la modération.").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Décider").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Atelier numérique")
+    assert_accessible(page)
+    # Refusing without a message is a field error; nothing is decided.
+    page.get_by_role("button", name="Refuser").click()
+    expect(page.locator(".errorlist")).to_contain_text("le message est obligatoire")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publier").click()
+    expect(page.locator(".messagelist")).to_contain_text("est publiée")
+    assert_accessible(page)
+    page.get_by_role("link", name="voir la page publique").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Atelier numérique")
+    action.refresh_from_db()
+    assert action.status == Action.Status.PUBLISHED
+
+
+def test_an_agent_routes_a_need_report_to_a_group(page, agent):
+    report = NeedReportFactory(description="Pas de laverie accessible le soir.")
+    group = WorkingGroupFactory(name="Accès au logement")
+    login(page, agent)
+    page.goto(page.base_url + "/admin/utopia/needreport/?status__exact=new")
+    assert_accessible(page)
+    page.goto(page.base_url + f"/admin/utopia/needreport/{report.pk}/change/")
+    expect(page.locator("#needreport_form")).to_contain_text("Pas de laverie accessible le soir.")
+    assert_accessible(page)
+    page.get_by_label("Orienter vers le groupe de travail").select_option(label=str(group))
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    assert_accessible(page)
+    report.refresh_from_db()
+    assert report.status == NeedReport.Status.ROUTED
+    assert report.routed_group == group
+
+
+def test_an_agent_takes_a_plenary_from_planned_to_published_minutes(page, agent):
+    plenary = PlenaryFactory(
+        date=timezone.localdate() + datetime.timedelta(days=20),
+        status=Plenary.Status.PREPARATION,
+    )
+    AgendaItemFactory(plenary=plenary)
+    partner = MembershipFactory().partner
+    login(page, agent)
+    page.goto(page.base_url + f"/admin/plenaries/plenary/{plenary.pk}/change/")
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Convoquer")
+    assert_accessible(page)
+    page.get_by_role("button", name="Convoquer les partenaires").click()
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Réponses")
+    expect(page.locator('[aria-current="step"]')).to_contain_text("n'a pas répondu")
+    assert_accessible(page)
+
+    # The day of the plenary: held, attendance recorded, minutes written and published.
+    Plenary.objects.filter(pk=plenary.pk).update(
+        date=timezone.localdate(), registration_deadline=timezone.localdate()
+    )
+    page.reload()
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Présences")
+    page.get_by_role("button", name="Marquer comme tenue").click()
+    expect(page.locator(".messagelist")).to_contain_text("marquée comme tenue")
+    page.get_by_role("link", name="Saisir les présences").first.click()
+    assert_accessible(page)
+    plenary.attendances.create(partner=partner, status="present")
+    page.goto(page.base_url + f"/admin/plenaries/plenary/{plenary.pk}/change/")
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Compte rendu")
+    page.get_by_label("Compte rendu", exact=True).fill("Les partenaires ont fait le bilan.")
+    page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Publier")
+    page.get_by_role("button", name="Publier le compte rendu").click()
+    expect(page.locator(".messagelist")).to_contain_text("Le compte rendu est publié.")
+    assert_accessible(page)
+    plenary.refresh_from_db()
+    assert plenary.status == Plenary.Status.HELD
+    assert plenary.minutes_published_on is not None
+
+
+def test_axe_finds_no_violation_on_any_list_or_form_an_agent_opens(page, agent):
+    ActionFactory(status=Action.Status.SUBMITTED)
+    NeedReportFactory()
+    PlenaryFactory()
+    WorkingGroupFactory()
+    client = Client()
+    client.force_login(agent)
+    paths = [
+        path
+        for path, response in crawl_admin(client)
+        if response.status_code == 200
+        and "text/html" in response.get("Content-Type", "")
+        and (
+            path == "/admin/"
+            or resolve(path.split("?")[0]).url_name.endswith(("_changelist", "_change"))
+        )
+    ]
+    assert len(paths) > 25, paths
+    login(page, agent)
+    for path in paths:
+        page.goto(page.base_url + path)
+        assert_accessible(page)
