@@ -37,6 +37,35 @@ admin.site.site_title = _("Back-office UTOPIA")
 admin.site.index_title = _("Gestion du réseau")
 
 
+def labelled(form_class):
+    """`form_class`, whose file inputs have an accessible name: Django's admin renders them in
+    a fieldset with a legend, and no label element (axe: label). A tabular inline's rows have
+    none either (LabelledTabularInline)."""
+
+    class Labelled(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                if isinstance(field.widget, forms.ClearableFileInput):
+                    field.widget.attrs.setdefault("aria-label", str(field.label))
+
+    Labelled.__name__ = form_class.__name__
+    return Labelled
+
+
+class LabelledTabularInline(admin.TabularInline):
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)  # the row's "Supprimer" box comes here
+                for field in form.fields.values():
+                    field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        return LabelledFormSet
+
+
 class AuditedAdmin(SimpleHistoryAdmin):
     """Admin with the audit history (who changed what, and when) of django-simple-history.
 
@@ -46,6 +75,9 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_form(self, request, obj=None, **kwargs):
+        return labelled(super().get_form(request, obj, **kwargs))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -67,7 +99,7 @@ class NeighbourhoodAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(LabelledTabularInline):
     model = Signature
     extra = 0
     fields = [
@@ -82,7 +114,7 @@ class SignatureInline(admin.TabularInline):
     ]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -444,7 +476,7 @@ class ModerationActionForm(helpers.ActionForm):
     )
 
 
-class ActionTransitionInline(admin.TabularInline):
+class ActionTransitionInline(LabelledTabularInline):
     model = ActionTransition
     extra = 0
     can_delete = False

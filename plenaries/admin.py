@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from partners.admin import AuditedAdmin
+from partners.admin import AuditedAdmin, LabelledTabularInline
 from partners.exports import csv_response
 from partners.models import Partner
 from partners.rules import has_portal_perm
@@ -36,13 +36,13 @@ from plenaries.steps import plenary_steps
 from plenaries.views import REGISTRATION_HEADER, registration_csv_rows
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(LabelledTabularInline):
     model = AgendaItem
     extra = 1
     fields = ["order", "title", "speaker", "description"]
 
 
-class PlenaryDocumentInline(admin.TabularInline):
+class PlenaryDocumentInline(LabelledTabularInline):
     model = PlenaryDocument
     extra = 0
     fields = ["order", "title", "file", "visibility"]

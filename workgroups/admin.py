@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partners.admin import AuditedAdmin
+from partners.admin import AuditedAdmin, LabelledTabularInline
 from workgroups import services
 from workgroups.models import (
     Candidate,
@@ -56,7 +56,7 @@ class GroupMembershipAdminForm(forms.ModelForm):
         }
 
 
-class GroupMembershipInline(admin.TabularInline):
+class GroupMembershipInline(LabelledTabularInline):
     model = GroupMembership
     form = GroupMembershipAdminForm
     extra = 0
@@ -66,7 +66,7 @@ class GroupMembershipInline(admin.TabularInline):
     show_change_link = True
 
 
-class PilotTermInline(admin.TabularInline):
+class PilotTermInline(LabelledTabularInline):
     model = PilotTerm
     extra = 0
     fields = ["user", "partner", "started_on", "ended_on", "source", "minutes_reference"]
@@ -177,7 +177,7 @@ class PilotTermAdmin(AuditedAdmin):
         return False
 
 
-class CandidateInline(admin.TabularInline):
+class CandidateInline(LabelledTabularInline):
     model = Candidate
     extra = 0
     fields = ["user", "partner", "vote_count"]
@@ -188,7 +188,7 @@ class CandidateInline(admin.TabularInline):
         return False
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(LabelledTabularInline):
     """Who voted, never what: the choice is in Ballot, which has no link to this."""
 
     model = Participation
