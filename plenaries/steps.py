@@ -75,7 +75,7 @@ def plenary_steps(plenary: Plenary) -> list[Step]:
             missing=_("Les partenaires ne sont pas encore convoqués."),
             url=convene_url,
             link_text=_("Destinataires et courriers"),
-            action="" if convene_url else "convoquer",
+            action="convoquer",
             action_text=_("Convoquer les partenaires"),
         ),
         Step(
