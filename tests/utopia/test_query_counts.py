@@ -510,7 +510,7 @@ PAGES = [
         "member",
         lambda w: f"/partenaires/{w.partner.slug}/inviter/",
         pending_invitations,
-        5,
+        6,  # the invitations and the people who have access, with their accounts
     ),
     Page(
         "new action form",
