@@ -240,9 +240,10 @@ def fields_of_action_and_neighbourhoods(world, n):
         NeighbourhoodFactory()
 
 
-def pending_invitations(world, n):
+def invitations_and_accesses(world, n):
     for _ in range(n):
         InvitationFactory(partner=world.partner)
+        MembershipFactory(partner=world.partner)
 
 
 def partners_and_fields_to_pick(world, n):
@@ -509,7 +510,7 @@ PAGES = [
         "invitations",
         "member",
         lambda w: f"/partenaires/{w.partner.slug}/inviter/",
-        pending_invitations,
+        invitations_and_accesses,
         6,  # the invitations and the people who have access, with their accounts
     ),
     Page(
