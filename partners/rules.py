@@ -20,6 +20,13 @@ def has_staff_powers(user) -> bool:
     return callable(is_verified) and is_verified() is True
 
 
+def works_from_the_back_office(user) -> bool:
+    """A CCAS agent who belongs to no partner: their "Mon espace" is the back-office's index
+    ("À traiter" first), which asks each permission itself, rather than a page saying that the
+    account is attached to no partner."""
+    return has_staff_powers(user) and not member_memberships(user)
+
+
 def has_staff_permission(user, perm: str) -> bool:
     """A CCAS staff power on the portal: staff powers (`has_staff_powers`) and the named Django
     permission that the back-office asks for the same power (`partners.moderate_action`,

@@ -31,7 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.client_ip import client_ip
 from partners.exports import csv_response
-from partners.rules import has_portal_perm, has_staff_powers, member_memberships
+from partners.rules import has_portal_perm, works_from_the_back_office
 from utopia import digest, needs, report, sections, two_factor
 from utopia import health as portal_health
 from utopia.collaboration import PARTNER_KINDS, collaboration_graph
@@ -50,9 +50,7 @@ def home(request):
 
 @login_required
 def member_space(request):
-    if has_staff_powers(request.user) and not member_memberships(request.user):
-        # A CCAS agent who belongs to no partner: their space is the back-office's index,
-        # "À traiter" first.
+    if works_from_the_back_office(request.user):
         return redirect("admin:index")
     return TemplateResponse(
         request,

@@ -177,7 +177,7 @@ def test_services_refuse_staff_that_no_second_factor_verified(agent, partner, me
     group = WorkingGroupFactory()
     seat = GroupMembershipFactory(group=group, partner=partner)
     RepresentativeFactory(seat=seat, membership=Membership.objects.get(user=member))
-    with pytest.raises(ValidationError, match="Seul le CCAS"):
+    with pytest.raises(ValidationError, match="Seuls le pilote du groupe et le CCAS"):
         workgroup_services.pilot_designate(
             group=group,
             user=member,
