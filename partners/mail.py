@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.tasks import TaskResult
 from django.template.loader import render_to_string
 
+from partners.reach import network_reach
 from partners.tasks import send_email
 
 
@@ -81,12 +82,7 @@ def partner_member_emails(partner) -> list[str]:
 
 def network_emails() -> list[str]:
     """Whom the network's decisions are announced to (minutes published, priority themes
-    adopted or retired, groups created): the active members of every active partner."""
-    return sorted(
-        set(
-            get_user_model()
-            .objects.filter(is_active=True, memberships__partner__is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
+    adopted or retired, groups created): every partner to reach (the active ones but the
+    CCAS, which announces them), that is its correspondent and its active members
+    (partners/reach.py), one address once, whatever the number of partners it speaks for."""
+    return network_reach().addresses

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from partners.models import Partner
 from plenaries import services as plenary_services
 from plenaries.models import Plenary
 from tests.factories import (
@@ -26,12 +27,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def network(member, other_member):
-    """Two partners' members, and an account of an inactive partner who hears nothing."""
+def network(partner, other_partner, member, other_member):
+    """Two partners' correspondents and members, each address once: Emergence's correspondent
+    has no account, the Croix-Rouge's is Emergence's member. An inactive partner's account and
+    the CCAS (which announces) hear nothing."""
+    partner.correspondent_email = "correspondante@emergence.fr"
+    partner.save()
+    other_partner.correspondent_email = member.email
+    other_partner.save()
     MembershipFactory(
         partner=PartnerFactory(is_active=False), user=UserFactory(email="ancien@exemple.fr")
     )
-    return {member.email, other_member.email}
+    ccas = PartnerFactory(name="CCAS", kind=Partner.Kind.COORDINATOR, email="ccas@exemple.fr")
+    MembershipFactory(partner=ccas, user=UserFactory(email="agent.ccas@exemple.fr"))
+    return {"correspondante@emergence.fr", member.email, other_member.email}
 
 
 def addresses(mailoutbox):
@@ -57,6 +66,7 @@ def test_publishing_minutes_tells_the_whole_network_after_commit(
         callback()
 
     assert addresses(mailoutbox) == network
+    assert len(mailoutbox) == len(network)  # nobody twice
     assert mailoutbox[0].subject == f"Compte rendu publié : {held_plenary}"
     assert held_plenary.get_absolute_url() in mailoutbox[0].body
 
@@ -90,7 +100,7 @@ def test_adopting_then_retiring_a_theme_tells_the_whole_network(
 
     with django_capture_on_commit_callbacks(execute=True):
         plenary_services.theme_close(theme=theme, by=staff)
-    assert len(mailoutbox) == 4
+    assert len(mailoutbox) == 2 * len(network)  # one message per address, each time
     assert mailoutbox[-1].subject == "Thème prioritaire clos : Mobilité & accès aux droits"
 
 
@@ -106,6 +116,7 @@ def test_creating_a_group_tells_the_whole_network(
             by=staff,
         )
     assert addresses(mailoutbox) == network
+    assert len(mailoutbox) == len(network)
     assert mailoutbox[0].subject == "Nouveau groupe de travail : Aide d'urgence"
     assert group.get_absolute_url() in mailoutbox[0].body
 
