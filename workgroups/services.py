@@ -26,6 +26,7 @@ from partners.mail import (
     staff_recipients,
 )
 from partners.models import Membership, Partner
+from partners.reach import reach
 from partners.rules import has_staff_permission
 from workgroups.models import (
     Ballot,
@@ -601,7 +602,7 @@ def election_close(*, election: Election, by) -> Election:
     _send(
         "workgroup_election_closed",
         {"group": election.group, "election": election, "candidates": candidates, "link": link},
-        group_emails(election.group),
+        group_partner_emails(election.group),
     )
     return election
 
@@ -649,15 +650,27 @@ def group_emails(group: WorkingGroup) -> list[str]:
     return list(group_users(group).exclude(email="").values_list("email", flat=True))
 
 
+def group_partner_emails(group: WorkingGroup) -> list[str]:
+    """Whom a message to the group's partners goes to (its meetings, its pilot's election):
+    each active partner sitting in the group, members and experts, is its correspondent and
+    its active members (partners/reach.py), one address once. Messages about using the
+    portal (votes, discussions) stay with the accounts: group_emails()."""
+    partners = Partner.objects.active().filter(
+        group_memberships__group=group, group_memberships__status=GroupMembership.Status.ACTIVE
+    )
+    return reach(partners.distinct().order_by("name")).addresses
+
+
 # Changing one of these sends the partners an update of the same invitation.
 MEETING_SCHEDULE_FIELDS = ("starts_at", "place", "video_url")
 
 
 def meeting_recipients(group: WorkingGroup) -> list[str]:
-    """Who receives a group's meeting invitations: the active accounts of the partners sitting
-    in the group (members and experts). Like a plenary's convocation, an invitation is the
-    group's official mail: there is no opting out of it, only of the discussions' emails."""
-    return sorted(set(group_emails(group)))
+    """Who receives a group's meeting invitations: the partners sitting in the group (members
+    and experts), their correspondents and active members: group_partner_emails(). Like a
+    plenary's convocation, an invitation is the group's official mail: there is no opting out
+    of it, only of the discussions' emails."""
+    return group_partner_emails(group)
 
 
 def meeting_event(meeting: Meeting, *, url: str = ""):

@@ -153,14 +153,22 @@ def closed_election(group, winner_user, winner_partner):
 
 
 def test_an_election_result_tells_the_groups_partners_only(
-    partner, member, other_member, staff, mailoutbox, django_capture_on_commit_callbacks
-):
+    partner, other_partner, member, other_member, staff, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    partner.correspondent_email = "correspondante@emergence.fr"
+    partner.save()
+    other_partner.correspondent_email = "correspondant@croix-rouge.fr"  # not in the group
+    other_partner.save()
     group = WorkingGroupFactory(name="Accès au logement")
     GroupMembershipFactory(group=group, partner=partner)
     election, _candidate = closed_election(group, member, partner)
     with django_capture_on_commit_callbacks(execute=True):
         group_services.election_close(election=election, by=staff)
-    assert addresses(mailoutbox) == {member.email}
+    assert sorted(mail.to[0] for mail in mailoutbox) == [
+        "correspondante@emergence.fr",
+        member.email,
+    ]
     assert "Accès au logement" in mailoutbox[0].subject
 
 

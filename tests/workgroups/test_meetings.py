@@ -73,6 +73,23 @@ def test_scheduling_a_meeting_invites_every_partner_of_the_group_with_an_ics(
     assert "CCAS, salle du conseil" in str(event["LOCATION"])
 
 
+def test_a_correspondent_without_an_account_is_invited_and_nobody_twice(
+    client, group, seat, partner, member, pilot, pilot_partner, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    partner.correspondent_email = "correspondante@emergence.fr"
+    partner.save()
+    pilot_partner.correspondent_email = member.email  # already invited as Emergence's member
+    pilot_partner.save()
+    client.force_login(pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(client, group, timezone.localtime() + datetime.timedelta(days=9))
+    recipients = sorted(message.to[0] for message in mailoutbox)
+    assert recipients == ["correspondante@emergence.fr", "membre@exemple.fr", "pilote@exemple.fr"]
+    event = event_of(ics_of(by_recipient(mailoutbox)["correspondante@emergence.fr"]))
+    assert str(event["ATTENDEE"]) == "mailto:correspondante@emergence.fr"
+
+
 def test_moving_a_meeting_sends_a_newer_revision_of_the_same_invitation(
     client, group, seat, member, pilot, mailoutbox, django_capture_on_commit_callbacks
 ):
