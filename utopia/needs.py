@@ -26,6 +26,7 @@ from partners import ratelimit
 from partners.history import authored
 from partners.mail import absolute_url, send_templated_email, staff_recipients
 from partners.models import Membership, Partner
+from partners.reach import partner_contact
 from plenaries.models import Theme
 from utopia.models import NeedReport
 from workgroups import services as workgroup_services
@@ -145,8 +146,8 @@ def _send(template: str, context: dict, to) -> None:
 
 
 def _group_recipients(group: WorkingGroup) -> list[str]:
-    """The group's pilot and the members of its partners."""
-    emails = workgroup_services.group_emails(group)
+    """The group's pilot and its partners: their correspondents and members."""
+    emails = workgroup_services.group_partner_emails(group)
     pilot = PilotTerm.objects.current().filter(group=group).select_related("user").first()
     if pilot and pilot.user.is_active and pilot.user.email:
         emails.append(pilot.user.email)
@@ -154,12 +155,15 @@ def _group_recipients(group: WorkingGroup) -> list[str]:
 
 
 def _partner_recipients(partner: Partner) -> list[str]:
-    """A partner's managers on the portal, or all its members when it has no manager (every
-    member is then equal, as for its seats in the groups)."""
+    """The partner's correspondent for the network (or its page's public address: see
+    partners/reach.py), who speaks for it without an account, and its managers on the portal,
+    or all its members when it has no manager (every member is then equal, as for its seats in
+    the groups)."""
     memberships = partner.memberships.filter(user__is_active=True).exclude(user__email="")
     managers = memberships.filter(role=Membership.Role.MANAGER)
     chosen = managers if managers.exists() else memberships
-    return list(chosen.values_list("user__email", flat=True))
+    contact = partner_contact(partner)
+    return [*([contact] if contact else []), *chosen.values_list("user__email", flat=True)]
 
 
 def _tell_reporter(report: NeedReport, template: str, **context) -> None:

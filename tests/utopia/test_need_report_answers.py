@@ -64,10 +64,18 @@ def test_routing_to_a_group_tells_its_pilot_and_partners_and_the_reporter(
     staff, group_with_people, mailoutbox, django_capture_on_commit_callbacks
 ):
     report = reporter_report()
+    seat = group_with_people.memberships.get(partner__memberships__user__email="membre@groupe.fr")
+    seat.partner.correspondent_email = "correspondant@groupe.fr"  # without an account
+    seat.partner.save()
     with django_capture_on_commit_callbacks(execute=True):
         needs.need_report_route(report=report, group=group_with_people, by=staff)
     recipients = sorted(message.to[0] for message in mailoutbox)
-    assert recipients == ["habitante@exemple.fr", "membre@groupe.fr", "pilote@groupe.fr"]
+    assert recipients == [
+        "correspondant@groupe.fr",
+        "habitante@exemple.fr",
+        "membre@groupe.fr",
+        "pilote@groupe.fr",
+    ]
     [to_pilot] = to(mailoutbox, "pilote@groupe.fr")
     assert "« Accès aux droits »" in to_pilot.subject
     assert report.description in to_pilot.body
@@ -110,6 +118,25 @@ def test_routing_to_a_partner_tells_its_managers(
     assert "Restos du cœur" in to_manager.subject and report.description in to_manager.body
     assert to(mailoutbox, "benevole@restos.fr") == []
     assert len(to(mailoutbox, REPORTER)) == 1
+
+
+def test_routing_to_a_partner_tells_its_correspondent_once_even_without_an_account(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    partner = PartnerFactory(name="Restos du cœur", correspondent_email="antenne@restos.fr")
+    MembershipFactory(partner=partner, user=UserFactory(email="resp@restos.fr"), role="manager")
+    with django_capture_on_commit_callbacks(execute=True):
+        needs.need_report_route(report=NeedReportFactory(), partner=partner, by=staff)
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "antenne@restos.fr",
+        "resp@restos.fr",
+    ]
+    mailoutbox.clear()
+    partner.correspondent_email = "resp@restos.fr"  # the manager is the correspondent too
+    partner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        needs.need_report_route(report=NeedReportFactory(), partner=partner, by=staff)
+    assert [message.to for message in mailoutbox] == [["resp@restos.fr"]]
 
 
 def test_a_partner_without_a_manager_is_told_through_its_members(
