@@ -20,12 +20,18 @@ NO_TYPED_TEXT = {
     "access_request_refused",
     "digest",
     "health_alert",
+    # To the person who reported a need: no internal names, the group's or the partner's.
+    "need_report_closed_reporter",
+    "need_report_routed_reporter",
     "plenary_cadence_staff",
     "plenary_cancellation",
     "plenary_invitation",
     "plenary_update",
     "staff_enrolment",
 }
+# Bodies that carry nothing typed: the reporter of a need is told that it was passed on, with
+# no internal name.
+NO_TYPED_BODY = {"need_report_routed_reporter"}
 
 
 class Typed:
@@ -61,7 +67,8 @@ class Everything(dict):
         return name not in {"True", "False", "None"}
 
     def __getitem__(self, name):
-        return Typed()
+        # The same answers as an attribute: a top-level `starts_at` is a date too.
+        return getattr(Typed(), name)
 
 
 def context():
@@ -91,7 +98,9 @@ def test_subject_and_body_arrive_as_typed_in_the_raw_message(template, mailoutbo
     if template not in NO_TYPED_TEXT:
         # In lower case: after "de", a leading article is contracted ("de l'épicerie").
         assert TITLE.lower() in subject.lower()
-    assert TITLE.lower() in body.lower()  # a plenary may be named in lower case mid-sentence
+    if template not in NO_TYPED_BODY:
+        # A plenary may be named in lower case mid-sentence.
+        assert TITLE.lower() in body.lower()
     assert "\n" not in subject
 
 
