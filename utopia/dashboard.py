@@ -8,7 +8,7 @@ of queries does not depend on the size of the network.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -76,17 +76,26 @@ def _next_plenary(today: datetime.date) -> list[Line]:
     )
     if plenary is None:
         return []
-    partners = Partner.objects.filter(is_active=True).count()
     if plenary.status == Plenary.Status.CONVENED:
-        answers = _(
-            "réponses : %(attending)d présent(s), %(excused)d excusé(s), "
-            "%(silent)d sans réponse sur %(partners)d partenaires"
-        ) % {
-            "attending": plenary.attending,
-            "excused": plenary.excused,
-            "silent": max(partners - plenary.attending - plenary.excused, 0),
-            "partners": partners,
-        }
+        # The partners convened: every active one but the CCAS, which convenes.
+        answered = Exists(Registration.objects.filter(plenary=plenary, partner=OuterRef("pk")))
+        counts = Partner.objects.to_reach().aggregate(
+            total=Count("pk"), silent=Count("pk", filter=~Q(answered))
+        )
+        total, silent = counts["total"], counts["silent"]
+        answers = ", ".join(
+            [
+                ngettext("réponses : %(n)d présent", "réponses : %(n)d présents", plenary.attending)
+                % {"n": plenary.attending},
+                ngettext("%(n)d excusé", "%(n)d excusés", plenary.excused) % {"n": plenary.excused},
+                ngettext(
+                    "%(n)d sans réponse sur %(total)d partenaire",
+                    "%(n)d sans réponse sur %(total)d partenaires",
+                    total,
+                )
+                % {"n": silent, "total": total},
+            ]
+        )
     else:
         answers = _("pas encore convoquée")
     text = _("Prochaine plénière : %(plenary)s, le %(date)s (%(answers)s).") % {

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from partners.models import Action, Partner
+from partners.models.partner import PartnerKind
 from plenaries.models import Plenary, Registration
 from tests.factories import (
     ActionFactory,
@@ -68,8 +69,9 @@ def test_next_plenary_line_shows_the_answers(today, partner, other_partner):
         attendee_names="",
     )
     PartnerFactory()  # has not answered
+    PartnerFactory(kind=PartnerKind.COORDINATOR)  # the CCAS convenes: not among those to answer
     text = line("next_plenary").text
-    assert "1 présent(s), 1 excusé(s), 1 sans réponse sur 3 partenaires" in text
+    assert "réponses : 1 présent, 1 excusé, 1 sans réponse sur 3 partenaires" in text
     assert line("next_plenary").url == f"/admin/plenaries/plenary/{plenary.pk}/change/"
     Plenary.objects.filter(pk=plenary.pk).update(status=Plenary.Status.CANCELLED)
     assert "next_plenary" not in keys()
