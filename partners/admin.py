@@ -404,7 +404,7 @@ class AccessRequestAdmin(AuditedAdmin):
                     # Locked, then checked: of two agents deciding at once (or a double
                     # click), the second changes nothing and is told who decided.
                     current = (
-                        AccessRequest.objects.select_for_update()
+                        AccessRequest.objects.select_for_update(of=("self",))
                         .select_related("partner")
                         .get(pk=access_request.pk)
                     )

@@ -46,6 +46,9 @@ def keys(lines):
     return [line.key for line in lines]
 
 
+# db_worker closes the database connection after its batch: committed data, not a test
+# transaction that the closing would end (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_a_refused_message_is_tried_three_times_with_growing_delays_then_shown_failed(
     database_queue, refusing_mail_server, mailoutbox, client, staff
 ):
@@ -75,6 +78,9 @@ def test_a_refused_message_is_tried_three_times_with_growing_delays_then_shown_f
     assert "SMTPRecipientsRefused" in page
 
 
+# db_worker closes the database connection after its batch: committed data, not a test
+# transaction that the closing would end (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_a_message_leaves_at_the_second_attempt_once_the_server_is_back(
     database_queue, refusing_mail_server, mailoutbox
 ):
