@@ -80,10 +80,14 @@ def test_member_posts_staff_publish_visitor_finds_and_subscribes(
     page.keyboard.type("Apportez vos objets **cassés** : nos bénévoles vous aident.")
     tab_to(page, 'input[name="fields_of_action"]')
     page.keyboard.press("Space")
+    # "Début" and "Fin" are the browser's own date and time pickers (datetime-local): reached
+    # with Tab like any field, but the order and the number of their parts (jj/mm/aaaa,
+    # mm/dd/yyyy, AM/PM) follow the browser's language, which differs between machines, so
+    # the value is set, not typed.
     tab_to(page, "#id_starts_at")
-    page.keyboard.type(START.strftime("%d/%m/%Y") + " 14:00")
-    page.keyboard.press("Tab")
-    page.keyboard.type(START.strftime("%d/%m/%Y") + " 17:30")
+    page.locator("#id_starts_at").fill(START.isoformat() + "T14:00")
+    tab_to(page, "#id_ends_at")
+    page.locator("#id_ends_at").fill(START.isoformat() + "T17:30")
     tab_to(page, "#id_place_name")
     page.keyboard.type("Salle des fêtes")
     tab_to(page, "#id_is_accessible")
@@ -95,7 +99,13 @@ def test_member_posts_staff_publish_visitor_finds_and_subscribes(
         page.keyboard.press("Enter")
 
     # An image without alternative text is refused, next to the field, in French.
-    assert page.get_by_text("Décrivez l'image en quelques mots").is_visible()
+    # (The error summary at the top repeats it as a link to the field.)
+    expect(page.locator("#error_1_id_image_alt")).to_contain_text(
+        "Décrivez l'image en quelques mots"
+    )
+    expect(page.get_by_role("link", name="Texte alternatif de l'image")).to_have_attribute(
+        "href", "#id_image_alt"
+    )
     assert not Action.objects.exists()
     assert_accessible(page)
     page.locator("#id_image").set_input_files(str(picture))
