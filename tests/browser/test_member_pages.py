@@ -31,7 +31,10 @@ def test_member_edits_their_partner_page_with_a_logo(page, member, partner, tmp_
     page.get_by_label("Logo", exact=True).set_input_files(str(logo))
     page.get_by_role("button", name="Enregistrer la fiche").click()
     # Without alternative text the logo is refused, with a message next to the field.
-    assert page.get_by_text("Décrivez le logo en quelques mots").is_visible()
+    # (The error summary at the top repeats it as a link to the field.)
+    expect(page.locator("#error_1_id_logo_alt")).to_contain_text(
+        "Décrivez le logo en quelques mots"
+    )
     assert_accessible(page)
     page.get_by_label("Logo", exact=True).set_input_files(str(logo))
     page.get_by_label("Texte alternatif du logo").fill("Logo d'Emergence")
