@@ -1,7 +1,9 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.factories import FieldOfActionFactory
@@ -97,7 +99,10 @@ def test_a_person_reports_a_need_with_the_keyboard_only(page, network):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     # A contact without consent: refused, in French, accessibly.
-    assert page.get_by_text("Cochez cette case pour que le CCAS garde vos coordonnées").is_visible()
+    # Next to the field (the error summary at the top repeats it as a link to the field).
+    expect(page.locator("#error_1_id_contact_consent")).to_contain_text(
+        "Cochez cette case pour que le CCAS garde vos coordonnées"
+    )
     assert_accessible(page)
     assert not NeedReport.objects.exists()
     tab_to(page, "id_contact_consent")
@@ -117,9 +122,18 @@ def test_a_person_reports_a_need_with_the_keyboard_only(page, network):
 
 
 def test_too_many_reports_page_is_accessible(page, network, settings):
+    """Past the limit, the form comes back (429) with what was typed and the reason, at the top
+    of the page in the error summary, and is accessible."""
     settings.UTOPIA_NEED_REPORT_LIMIT = 0
     page.goto(page.base_url + "/signaler-un-besoin/")
     page.get_by_label("Le besoin que vous avez constaté").fill("Un besoin.")
-    page.get_by_role("button", name="Envoyer le signalement").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Trop de signalements envoyés"
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    assert answer.value.status == 429
+    expect(page).to_have_title(re.compile(r"^Erreur\s*:\s*Signaler un besoin"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signaler un besoin")
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "Trop de signalements viennent d'être envoyés depuis votre connexion"
+    )
+    expect(page.get_by_label("Le besoin que vous avez constaté")).to_have_value("Un besoin.")
     assert_accessible(page)
