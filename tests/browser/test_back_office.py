@@ -3,6 +3,7 @@ moderate an action from "À traiter" to its public page, route a need report, ta
 from planned to published minutes. axe-core checks every back-office page on the way."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -42,6 +43,10 @@ def test_an_agent_moderates_an_action_from_the_to_do_list_to_the_public_page(pag
     page.goto(page.base_url + "/admin/")
     assert_accessible(page)
     page.get_by_role("link", name="1 action attend la modération.").click()
+    # axe reads the list once it is there, not the page the click leaves.
+    expect(page).to_have_url(re.compile(r"/admin/partners/action/\?status__exact=submitted$"))
+    expect(page.get_by_role("link", name="Décider")).to_be_visible()
+    page.wait_for_load_state()
     assert_accessible(page)
     page.get_by_role("link", name="Décider").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Atelier numérique")
