@@ -75,6 +75,9 @@ def test_an_agent_routes_a_need_report_to_a_group(page, agent):
     assert_accessible(page)
     page.get_by_label("Orienter vers le groupe de travail").select_option(label=str(group))
     page.get_by_role("button", name="Enregistrer", exact=True).click()
+    # axe reads the list the agent lands on once it is there, not the page still navigating.
+    expect(page).to_have_url(re.compile(r"/admin/utopia/needreport/(\?.*)?$"))
+    expect(page.locator(".messagelist")).to_be_visible()
     assert_accessible(page)
     report.refresh_from_db()
     assert report.status == NeedReport.Status.ROUTED
